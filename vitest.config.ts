@@ -1,0 +1,32 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          compatibilityFlags: ["service_binding_extra_handlers"],
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            OPENAI_BASE_URL: `${inject("fakeOpenAIUrl")}/v1`,
+            ASSISTANTS_BASE_URL: "",
+            OPENAI_API_KEY: "sk-test",
+            ASSISTANTS_API_KEY: "",
+            API_TOKEN: "test-token",
+            WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+          },
+        },
+      })),
+    ],
+    test: {
+      globalSetup: ["./test/global-setup.ts"],
+      setupFiles: ["./test/apply-migrations.ts"],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  };
+});
