@@ -1,0 +1,44 @@
+import type { Message } from "openai/resources/beta/threads/messages";
+
+/** The part of an Assistants message the conversion reads. */
+export type SourceMessage = Pick<Message, "id" | "role" | "content" | "attachments">;
+export type SourcePart = Message["content"][number];
+
+/**
+ * Items ferry writes to a conversation. Typed here rather than with the SDK's item types:
+ * the SDK wants `id`/`status` on assistant messages, which the API issues itself.
+ */
+export type UserPart =
+  | { type: "input_text"; text: string }
+  | { type: "input_image"; image_url: string; detail: ImageDetail }
+  | { type: "input_image"; file_id: string; detail: ImageDetail };
+export type ImageDetail = "low" | "high" | "auto";
+
+export type OutputAnnotation =
+  | { type: "file_citation"; file_id: string; filename: string; index: number }
+  | { type: "file_path"; file_id: string; index: number };
+export type AssistantPart =
+  | { type: "output_text"; text: string; annotations: OutputAnnotation[] }
+  | { type: "refusal"; refusal: string };
+
+export type ConversationItem =
+  | { type: "message"; role: "user"; content: UserPart[] }
+  | { type: "message"; role: "assistant"; content: AssistantPart[] };
+
+/** Something the conversion changed or dropped; never silent. */
+export interface MigrationWarning {
+  code: WarningCode;
+  message_id?: string;
+  detail: string;
+}
+export type WarningCode =
+  | "assistant_image_replaced"
+  | "empty_message"
+  | "unsupported_content"
+  | "citation_file_missing"
+  | "metadata_overflow"
+  | "metadata_no_room_for_thread_id"
+  | "possible_orphan_conversation";
+
+/** The API's cap on items per create / append call (spec: maxItems 20). */
+export const MAX_ITEMS_PER_WRITE = 20;
