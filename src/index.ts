@@ -1,4 +1,7 @@
-import { Hono } from "hono";
-const app = new Hono<{ Bindings: Env }>();
-app.get("/healthz", (c) => c.json({ ok: true }));
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+import { app } from "./http/app";
+import { consumeMigrations } from "./queue/consumer";
+
+export default {
+  fetch: app.fetch,
+  queue: consumeMigrations,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,36 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export type ErrorType = "invalid_request_error" | "authentication_error" | "not_found_error" | "server_error";
+
+/** An error answered in the OpenAI API's shape: {"error":{"type","code","message","param"}}. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly type: ErrorType,
+    readonly code: string,
+    message: string,
+    readonly param: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export const errorBody = (e: Pick<ApiError, "type" | "code" | "message" | "param">) => ({
+  error: { type: e.type, code: e.code, message: e.message, param: e.param },
+});
+
+/** The one error handler: every failure leaves in the same shape, and internals stay out of answers. */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) return c.json(errorBody(err), err.status);
+  if (err instanceof HTTPException) {
+    const body = errorBody({ type: "invalid_request_error", code: "invalid_request", message: err.message || "bad request", param: null });
+    return c.json(body, err.status);
+  }
+  console.error("unhandled error", err);
+  return c.json(errorBody({ type: "server_error", code: "internal_error", message: "ferry failed to handle the request", param: null }), 500);
+}
+
+export const notFound = (c: Context) =>
+  c.json(errorBody({ type: "invalid_request_error", code: "unknown_route", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, param: null }), 404);

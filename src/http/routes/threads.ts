@@ -1,0 +1,73 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createDb } from "../../db/client";
+import { findThread, findThreads } from "../../db/threads";
+import { migrate, queueRemainder } from "../../migration/service";
+import { createRouter } from "../app-type";
+import { ApiError } from "../errors";
+import { errorResponses, jsonContent, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
+import { presentThread, unknownThread } from "../thread-migration";
+
+export const LOOKUP_MAX = 100;
+
+const getThread = createRoute({
+  method: "get",
+  path: "/v1/threads/{thread_id}",
+  summary: "Look up a thread's migration (never calls OpenAI)",
+  request: { params: ThreadIdParam },
+  responses: {
+    200: jsonContent(ThreadMigration, "The thread's migration"),
+    404: jsonContent(ThreadMigration, "ferry has never seen this thread (`thread_not_found`)"),
+    ...errorResponses,
+  },
+});
+
+const migrateRoute = createRoute({
+  method: "post",
+  path: "/v1/threads/{thread_id}/migrate",
+  summary: "Migrate a thread now (idempotent)",
+  request: { params: ThreadIdParam },
+  responses: {
+    200: jsonContent(ThreadMigration, "Finished within the request (migrated, failed or source_unavailable), or already migrated"),
+    202: jsonContent(ThreadMigration, "Continues in the background; ask again after `Retry-After` seconds"),
+    ...errorResponses,
+  },
+});
+
+const lookup = createRoute({
+  method: "post",
+  path: "/v1/threads/lookup",
+  summary: "Look up many threads at once",
+  request: { body: { content: { "application/json": { schema: ThreadIdList(LOOKUP_MAX) } }, required: true } },
+  responses: {
+    200: jsonContent(z.object({ data: z.array(ThreadMigration) }), "One entry per requested id, in order; unknown ids have status `unknown`"),
+    ...errorResponses,
+  },
+});
+
+export const threadRoutes = createRouter()
+  .openapi(getThread, async (c) => {
+    const { thread_id } = c.req.valid("param");
+    const row = await findThread(createDb(c.env.DB), thread_id);
+    if (!row) throw new ApiError(404, "not_found_error", "thread_not_found", `ferry has never seen thread ${thread_id}`, "thread_id");
+    return c.json(presentThread(row), 200);
+  })
+  .openapi(migrateRoute, async (c) => {
+    const { thread_id } = c.req.valid("param");
+    const known = await findThread(createDb(c.env.DB), thread_id);
+    if (known?.status === "migrated") return c.json(presentThread(known), 200);
+
+    const outcome = await migrate(c.env, thread_id, "request");
+    const retryAfter = await queueRemainder(c.env, thread_id, outcome);
+    if (retryAfter === null) return c.json(presentThread(outcome.row), 200);
+    c.header("Retry-After", String(retryAfter));
+    return c.json(presentThread(outcome.row), 202);
+  })
+  .openapi(lookup, async (c) => {
+    const { thread_ids } = c.req.valid("json");
+    const rows = new Map((await findThreads(createDb(c.env.DB), thread_ids)).map((r) => [r.threadId, r]));
+    const data = thread_ids.map((id) => {
+      const row = rows.get(id);
+      return row ? presentThread(row) : unknownThread(id);
+    });
+    return c.json({ data }, 200);
+  });

@@ -1,0 +1,72 @@
+import { z } from "@hono/zod-openapi";
+import { THREAD_ID } from "../ids";
+import { THREAD_STATUSES } from "../db/schema";
+
+/** Marks a validation issue as a malformed id, answered as 400 invalid_id (contract §2). */
+export const INVALID_ID = "invalid_id";
+
+export const ThreadId = z
+  .string()
+  .regex(THREAD_ID, INVALID_ID)
+  .openapi({ example: "thread_abc123", description: "An Assistants thread id: `^thread_[A-Za-z0-9_-]{1,64}$`" });
+
+export const ThreadIdParam = z.object({
+  thread_id: ThreadId.openapi({ param: { name: "thread_id", in: "path" } }),
+});
+
+export const ThreadIdList = (max: number) =>
+  z.object({ thread_ids: z.array(ThreadId).min(1).max(max) }).strict();
+
+const Timestamp = z.string().nullable().openapi({ example: "2026-11-21T10:00:00.000Z" });
+
+export const ApiErrorSchema = z
+  .object({
+    error: z.object({
+      type: z.string(),
+      code: z.string(),
+      message: z.string(),
+      param: z.string().nullable(),
+    }),
+  })
+  .openapi("Error");
+
+export const Warning = z
+  .object({ code: z.string(), message_id: z.string().optional(), detail: z.string() })
+  .openapi("MigrationWarning");
+
+export const ToolResources = z
+  .object({
+    file_search: z.object({ vector_store_ids: z.array(z.string()) }).optional(),
+    code_interpreter: z.object({ file_ids: z.array(z.string()) }).optional(),
+  })
+  .nullable()
+  .openapi("ToolResources", { description: "Pass these to responses.create tools for this conversation." });
+
+export const ThreadMigration = z
+  .object({
+    object: z.literal("thread_migration"),
+    thread_id: z.string(),
+    conversation_id: z.string().nullable(),
+    status: z.enum([...THREAD_STATUSES, "unknown"]),
+    messages_migrated: z.number().int(),
+    tool_resources: ToolResources,
+    warnings: z.array(Warning),
+    metadata_overflow: z.record(z.string(), z.string()).nullable().openapi({ description: "Thread metadata the conversation could not hold." }),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    migrated_at: Timestamp,
+  })
+  .openapi("ThreadMigration");
+export type ThreadMigration = z.infer<typeof ThreadMigration>;
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+export const errorResponses = {
+  400: jsonContent(ApiErrorSchema, "Malformed request or id"),
+  401: jsonContent(ApiErrorSchema, "Missing or wrong bearer token"),
+  413: jsonContent(ApiErrorSchema, "Body over 1 MB"),
+};

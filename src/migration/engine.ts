@@ -1,0 +1,284 @@
+import { citedFileIds, convertMessage } from "../conversion/message";
+import { convertMetadata } from "../conversion/metadata";
+import { type AttachedFiles, collectAttachments, noAttachedFiles } from "../conversion/tool-resources";
+import { MAX_ITEMS_PER_WRITE, type ConversationItem, type MigrationWarning, type SourceMessage } from "../conversion/types";
+import type { Database } from "../db/client";
+import type { StoredError, ThreadRow, ThreadStatus } from "../db/schema";
+import { acquireLease, findThread, releaseLease, saveCheckpoint, type Checkpoint } from "../db/threads";
+import { AmbiguousWrite, OpenAIFailure, RateLimited, Rejected, SourceGone } from "../openai/errors";
+import type { OpenAIGateway } from "../openai/gateway";
+import { type Budget, BudgetExhausted } from "./budget";
+import { ConversationDiverged, countLanded } from "./reconcile";
+
+export const LEASE_MS = 60_000;
+/** What one page can cost in subrequests: a list, five writes with their checkpoints, a lease renewal. */
+const PAGE_COST = 1 + 2 * 5 + 1;
+const WRITE_ATTEMPTS = 3;
+/** Delay before a thread whose calls keep failing is tried again. */
+const TRANSIENT_RETRY_SECONDS = 30;
+const MAX_STORED_WARNINGS = 1000;
+
+export interface MigrationDeps {
+  db: Database;
+  gateway: OpenAIGateway;
+  budget: Budget;
+  /** A lease always has more than this left before a write, so a stale holder's write cannot land after a takeover. */
+  requestTimeoutMs: number;
+  now?: () => number;
+}
+
+export type MigrationOutcome =
+  | { kind: "migrated"; row: ThreadRow }
+  /** Another holder is migrating it; it finishes or hands over by itself. */
+  | { kind: "busy"; retryAfter: number; row: ThreadRow }
+  /** The budget ran out at a checkpoint: continue in a new invocation. */
+  | { kind: "handed_over"; row: ThreadRow }
+  /** Transient trouble (429, 5xx, timeouts): progress kept, try again after the delay. */
+  | { kind: "retry_later"; delaySeconds: number; row: ThreadRow }
+  | { kind: "source_unavailable"; row: ThreadRow }
+  | { kind: "failed"; row: ThreadRow };
+
+/** A source message on its way to the conversation; `item` is null for a message the conversion skipped. */
+interface Entry {
+  messageId: string;
+  item: ConversationItem | null;
+}
+
+type Progress = Required<Omit<Checkpoint, "leaseUntil" | "needsReconcile" | "attachedFiles">> & { attachedFiles: AttachedFiles };
+
+class LeaseLost extends Error {}
+
+/**
+ * Migrates one thread, or as much of it as the budget allows, exactly once (contract §4.1):
+ * one lease holder at a time, a checkpoint after every write, and a reconciliation against the
+ * conversation whenever a write may have landed without being checkpointed.
+ */
+export async function migrateThread(deps: MigrationDeps, threadId: string): Promise<MigrationOutcome> {
+  const now = deps.now ?? Date.now;
+  const owner = crypto.randomUUID();
+  const row = await acquireLease(deps.db, threadId, owner, now(), LEASE_MS);
+  if (!row) return notAcquired(deps.db, threadId, now());
+  const run = new ThreadRun(deps, row, owner, now);
+  try {
+    await run.execute();
+    return { kind: "migrated", row: await run.release({ status: "migrated", migratedAt: now(), error: null }) };
+  } catch (err) {
+    return run.stop(err);
+  }
+}
+
+async function notAcquired(db: Database, threadId: string, now: number): Promise<MigrationOutcome> {
+  const row = (await findThread(db, threadId))!; // the lease query registered it
+  if (row.status === "migrated") return { kind: "migrated", row };
+  return { kind: "busy", retryAfter: Math.max(1, Math.ceil(((row.leaseUntil ?? now) - now) / 1000)), row };
+}
+
+class ThreadRun {
+  private readonly progress: Progress;
+  private readonly threadId: string;
+  private leaseUntil: number;
+  /** A write may have landed unconfirmed: look at the conversation before the next one. */
+  private reconcileFirst: boolean;
+  private metadata: Record<string, string> = {};
+  private readonly filenames = new Map<string, string>();
+  /** Converted messages not yet written: less than one write's worth plus one page, never more. */
+  private buffer: Entry[] = [];
+
+  constructor(
+    private readonly deps: MigrationDeps,
+    row: ThreadRow,
+    private readonly owner: string,
+    private readonly now: () => number,
+  ) {
+    this.threadId = row.threadId;
+    this.progress = {
+      conversationId: row.conversationId,
+      cursor: row.cursor,
+      lastItemId: row.lastItemId,
+      messagesMigrated: row.messagesMigrated,
+      warnings: row.warnings,
+      toolResources: row.toolResources,
+      attachedFiles: row.attachedFiles ?? noAttachedFiles(),
+      metadataOverflow: row.metadataOverflow,
+    };
+    this.leaseUntil = row.leaseUntil ?? 0;
+    this.reconcileFirst = row.needsReconcile && row.conversationId !== null;
+    if (row.needsReconcile && !row.conversationId) {
+      // No API finds a conversation by anything but its id, so an interrupted create cannot be checked.
+      this.warn([{ code: "possible_orphan_conversation", detail: "an interrupted conversation create may have left an unrecorded conversation" }]);
+    }
+  }
+
+  async execute(): Promise<void> {
+    const { gateway, budget } = this.deps;
+    if (!this.progress.conversationId) await this.readThread();
+    let after = this.progress.cursor;
+    for (;;) {
+      if (!budget.canAfford(PAGE_COST)) throw new BudgetExhausted();
+      const page = await gateway.listMessages(this.threadId, after);
+      await this.resolveFilenames(page.data);
+      collectAttachments(page.data, this.progress.attachedFiles);
+      for (const message of page.data) {
+        const { item, warnings } = convertMessage(message, this.filenames);
+        this.warn(warnings);
+        this.buffer.push({ messageId: message.id, item });
+      }
+      after = page.data.at(-1)?.id ?? after;
+      while (itemCount(this.buffer) >= MAX_ITEMS_PER_WRITE) await this.writeNext();
+      if (!page.hasMore) break;
+    }
+    // The rest, or the empty conversation of a thread with nothing to convert.
+    if (itemCount(this.buffer) > 0 || !this.progress.conversationId) await this.writeNext();
+    this.progress.cursor = this.buffer.at(-1)?.messageId ?? this.progress.cursor; // trailing skipped messages
+  }
+
+  private async readThread(): Promise<void> {
+    const thread = await this.deps.gateway.getThread(this.threadId);
+    const converted = convertMetadata(thread.metadata, this.threadId);
+    this.metadata = converted.metadata;
+    this.progress.metadataOverflow = Object.keys(converted.overflow).length ? converted.overflow : null;
+    this.progress.toolResources = thread.toolResources;
+    this.warn(converted.warnings);
+  }
+
+  /** One file read per distinct cited file (contract §4.2): citations need the file's name. */
+  private async resolveFilenames(messages: readonly SourceMessage[]): Promise<void> {
+    for (const fileId of citedFileIds(messages)) {
+      if (this.filenames.has(fileId)) continue;
+      const name = await this.deps.gateway.getFilename(fileId);
+      if (name !== null) this.filenames.set(fileId, name);
+    }
+  }
+
+  /** Writes the next ≤20 items from the buffer, then checkpoints. */
+  private async writeNext(): Promise<void> {
+    const taken: Entry[] = [];
+    while (this.buffer.length && itemCount(taken) < MAX_ITEMS_PER_WRITE) taken.push(this.buffer.shift()!);
+    const items = taken.flatMap((e) => (e.item ? [e.item] : []));
+    await this.keepLease();
+    if (this.progress.conversationId) {
+      this.progress.lastItemId = await this.append(this.progress.conversationId, items);
+    } else {
+      this.progress.conversationId = await this.create(items);
+    }
+    this.progress.cursor = taken.at(-1)?.messageId ?? this.progress.cursor;
+    this.progress.messagesMigrated += items.length;
+    await this.checkpoint();
+  }
+
+  /** Appends the items exactly once: after an ambiguous failure it looks at the conversation before sending again. */
+  private async append(conversationId: string, items: ConversationItem[]): Promise<string | null> {
+    let pending = items;
+    let lastItemId = this.progress.lastItemId;
+    for (let attempt = 1; ; attempt++) {
+      if (this.reconcileFirst) {
+        const landed = await this.landed(conversationId, pending);
+        this.reconcileFirst = false;
+        pending = pending.slice(landed.count);
+        lastItemId = landed.lastItemId;
+        if (pending.length === 0) return lastItemId;
+      }
+      try {
+        return await this.deps.gateway.appendItems(conversationId, pending);
+      } catch (err) {
+        if (!(err instanceof AmbiguousWrite)) throw err;
+        this.reconcileFirst = true;
+        if (attempt >= WRITE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  /** How many of `pending` already stand in the conversation after the last confirmed item. */
+  private async landed(conversationId: string, pending: ConversationItem[]) {
+    const { lastItemId, messagesMigrated } = this.progress;
+    // Before the first append only the create's items precede ours, and the create returned no item ids.
+    const skip = lastItemId ? 0 : messagesMigrated;
+    const found = (await this.deps.gateway.listItems(conversationId, lastItemId, skip + pending.length)).slice(skip);
+    const count = countLanded(found, pending);
+    if (count < found.length) throw new ConversationDiverged(`conversation ${conversationId} holds items ferry did not write`);
+    return { count, lastItemId: (count ? found[count - 1]!.id : null) ?? lastItemId };
+  }
+
+  /** A create that may have landed cannot be found again, so it is sent again and flagged. */
+  private async create(items: ConversationItem[]): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.gateway.createConversation(items, this.metadata);
+      } catch (err) {
+        if (!(err instanceof AmbiguousWrite) || attempt >= WRITE_ATTEMPTS) throw err;
+        this.warn([{ code: "possible_orphan_conversation", detail: `conversation create failed ambiguously (${err.message}); an unrecorded conversation may exist` }]);
+      }
+    }
+  }
+
+  private async checkpoint(): Promise<void> {
+    this.deps.budget.spend();
+    const leaseUntil = this.now() + LEASE_MS;
+    const saved = await saveCheckpoint(this.deps.db, this.threadId, this.owner, { ...this.progress, leaseUntil, needsReconcile: false }, this.now());
+    if (!saved) throw new LeaseLost();
+    this.leaseUntil = leaseUntil;
+  }
+
+  /** Renews the lease when a write could outlast it. */
+  private async keepLease(): Promise<void> {
+    if (this.leaseUntil - this.now() > this.deps.requestTimeoutMs + 5_000) return;
+    this.deps.budget.spend();
+    const leaseUntil = this.now() + LEASE_MS;
+    if (!(await saveCheckpoint(this.deps.db, this.threadId, this.owner, { leaseUntil }, this.now()))) throw new LeaseLost();
+    this.leaseUntil = leaseUntil;
+  }
+
+  private warn(warnings: MigrationWarning[]): void {
+    const seen = new Set(this.progress.warnings.map(warningKey));
+    for (const w of warnings) {
+      if (this.progress.warnings.length >= MAX_STORED_WARNINGS) return;
+      if (!seen.has(warningKey(w))) this.progress.warnings.push(w);
+    }
+  }
+
+  async release(end: { status: ThreadStatus; error: StoredError | null; migratedAt?: number; nextAttemptAt?: number }): Promise<ThreadRow> {
+    const row = await releaseLease(this.deps.db, this.threadId, this.owner, { ...this.progress, ...end, needsReconcile: this.reconcileFirst }, this.now());
+    if (!row) throw new LeaseLost();
+    return row;
+  }
+
+  /** Ends the run on an error: keeps the progress and decides what happens to the thread next. */
+  async stop(err: unknown): Promise<MigrationOutcome> {
+    if (err instanceof LeaseLost) return this.lost();
+    try {
+      if (err instanceof BudgetExhausted) return { kind: "handed_over", row: await this.release({ status: "migrating", error: null }) };
+      if (err instanceof SourceGone) {
+        const error = { code: "source_unavailable", message: `the Assistants API answered ${err.status}: ${err.message}` };
+        return { kind: "source_unavailable", row: await this.release({ status: "source_unavailable", error }) };
+      }
+      if (err instanceof Rejected || err instanceof ConversationDiverged) {
+        const error = { code: err instanceof Rejected ? "openai_rejected" : "conversation_diverged", message: err.message };
+        return { kind: "failed", row: await this.release({ status: "failed", error }) };
+      }
+      const delaySeconds = err instanceof RateLimited ? err.retryAfter : TRANSIENT_RETRY_SECONDS;
+      const code = err instanceof RateLimited ? "rate_limited" : err instanceof OpenAIFailure ? "openai_unavailable" : "internal_error";
+      const error = { code, message: errorMessage(err) };
+      const row = await this.release({ status: "migrating", error, nextAttemptAt: this.now() + delaySeconds * 1000 });
+      return { kind: "retry_later", delaySeconds, row };
+    } catch (releaseErr) {
+      if (releaseErr instanceof LeaseLost) return this.lost();
+      throw releaseErr;
+    }
+  }
+
+  /** Another holder took the thread over (this one outlived its lease); it carries on from the checkpoint. */
+  private async lost(): Promise<MigrationOutcome> {
+    return notAcquired(this.deps.db, this.threadId, this.now());
+  }
+}
+
+function itemCount(entries: readonly Entry[]): number {
+  return entries.reduce((n, e) => n + (e.item ? 1 : 0), 0);
+}
+
+const warningKey = (w: MigrationWarning) => `${w.code}\u0000${w.message_id ?? ""}\u0000${w.detail}`;
+
+function errorMessage(err: unknown): string {
+  if (err instanceof OpenAIFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,41 @@
+import { readConfig } from "../config";
+import { createDb } from "../db/client";
+import { OpenAIGateway } from "../openai/gateway";
+import { migrationsQueue } from "../queue/messages";
+import { Budget } from "./budget";
+import { migrateThread, type MigrationOutcome } from "./engine";
+
+export type Invocation = "request" | "queue";
+
+/** Runs the engine with the subrequest budget of the invocation it lives in. */
+export function migrate(env: Env, threadId: string, invocation: Invocation): Promise<MigrationOutcome> {
+  const config = readConfig(env);
+  const budget = new Budget(invocation === "request" ? config.inlineBudget : config.queueBudget);
+  return migrateThread(
+    { db: createDb(env.DB), gateway: new OpenAIGateway(config, budget), budget, requestTimeoutMs: config.requestTimeoutMs },
+    threadId,
+  );
+}
+
+/** Seconds until it is worth asking again about a thread that continues in the background. */
+export const CONTINUE_RETRY_AFTER = 5;
+
+/**
+ * Queues whatever is left of a migration that did not finish in this invocation.
+ * Returns the delay the thread continues after, or null when nothing is left to do.
+ */
+export async function queueRemainder(env: Env, threadId: string, outcome: MigrationOutcome): Promise<number | null> {
+  const queue = migrationsQueue(env);
+  switch (outcome.kind) {
+    case "handed_over":
+      await queue.send({ type: "continue_thread", thread_id: threadId });
+      return CONTINUE_RETRY_AFTER;
+    case "retry_later":
+      await queue.send({ type: "continue_thread", thread_id: threadId }, { delaySeconds: outcome.delaySeconds });
+      return outcome.delaySeconds;
+    case "busy":
+      return outcome.retryAfter; // its holder finishes or hands over by itself
+    default:
+      return null;
+  }
+}
