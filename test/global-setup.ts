@@ -1,12 +1,12 @@
 import type { TestProject } from "vitest/node";
-import http from "node:http";
+import { startFakeOpenAI } from "./fake-openai";
 
+// One fake OpenAI for the whole run; tests reach it (and its /__control API)
+// through the URL provided here.
 export default async function setup(project: TestProject) {
-  const server = http.createServer((_req, res) => res.end("{}"));
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  project.provide("fakeOpenAIUrl", `http://127.0.0.1:${port}`);
-  return () => new Promise<void>((r) => server.close(() => r()));
+  const fake = await startFakeOpenAI({ apiKeys: ["sk-test"] });
+  project.provide("fakeOpenAIUrl", fake.url);
+  return () => fake.close();
 }
 
 declare module "vitest" {
