@@ -75,15 +75,19 @@ function annotations(
   filenames: FilenameLookup,
   warn: Warn,
 ): OutputAnnotation[] {
-  return part.text.annotations.map((a): OutputAnnotation => {
-    if (a.type === "file_path") return { type: "file_path", file_id: a.file_path.file_id, index: a.start_index };
+  return part.text.annotations.flatMap((a): OutputAnnotation[] => {
+    if (a.type === "file_path") return [{ type: "file_path", file_id: a.file_path.file_id, index: a.start_index }];
+    if (a.type !== "file_citation") {
+      warn("unsupported_content", `an annotation of type '${(a as { type: string }).type}' has no conversation form; it was dropped`);
+      return [];
+    }
     const fileId = a.file_citation.file_id;
     let filename = filenames.get(fileId);
     if (filename === undefined) {
       warn("citation_file_missing", `cited file ${fileId} no longer exists; its id stands in for the filename`);
       filename = fileId;
     }
-    return { type: "file_citation", file_id: fileId, filename, index: a.start_index };
+    return [{ type: "file_citation", file_id: fileId, filename, index: a.start_index }];
   });
 }
 

@@ -269,6 +269,18 @@ const rows: Row[] = [
     warnings: ["citation_file_missing"],
   },
   {
+    rule: "annotation of a type with no conversation form → dropped + unsupported_content, text kept",
+    source: assistant(
+      text("see【0】", [{ type: "url_citation", start_index: 3, end_index: 6, text: "【0】" } as unknown as Annotation, filePath("file-out", 0)]),
+    ),
+    item: {
+      type: "message",
+      role: "assistant",
+      content: [{ type: "output_text", text: "see【0】", annotations: [{ type: "file_path", file_id: "file-out", index: 0 }] }],
+    },
+    warnings: ["unsupported_content"],
+  },
+  {
     rule: "user message with several parts keeps their order",
     source: user(text("one"), imageUrl("https://img.test/2.png"), imageFile("file-3", "low"), text("four")),
     item: {
