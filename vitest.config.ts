@@ -16,6 +16,7 @@ export default defineConfig(async () => {
             ASSISTANTS_BASE_URL: "",
             OPENAI_API_KEY: "sk-test",
             ASSISTANTS_API_KEY: "",
+            OPENAI_TIMEOUT_MS: "1500", // hang faults trip the timeout quickly
             API_TOKEN: "test-token",
             WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
           },
@@ -25,6 +26,7 @@ export default defineConfig(async () => {
     test: {
       globalSetup: ["./test/global-setup.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
+      fileParallelism: false, // one fake OpenAI server serves every file
       testTimeout: 60_000,
       hookTimeout: 60_000,
     },

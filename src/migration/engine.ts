@@ -14,8 +14,8 @@ export const LEASE_MS = 60_000;
 /** What one page can cost in subrequests: a list, five writes with their checkpoints, a lease renewal. */
 const PAGE_COST = 1 + 2 * 5 + 1;
 const WRITE_ATTEMPTS = 3;
-/** Delay before a thread whose calls keep failing is tried again. */
-const TRANSIENT_RETRY_SECONDS = 30;
+/** Longest wait between tries of a thread whose calls keep failing. */
+const MAX_RETRY_SECONDS = 600;
 const MAX_STORED_WARNINGS = 1000;
 
 export interface MigrationDeps {
@@ -76,6 +76,8 @@ async function notAcquired(db: Database, threadId: string, now: number): Promise
 class ThreadRun {
   private readonly progress: Progress;
   private readonly threadId: string;
+  /** Tries so far, this one included: drives the backoff. */
+  private readonly attempts: number;
   private leaseUntil: number;
   /** A write may have landed unconfirmed: look at the conversation before the next one. */
   private reconcileFirst: boolean;
@@ -91,6 +93,7 @@ class ThreadRun {
     private readonly now: () => number,
   ) {
     this.threadId = row.threadId;
+    this.attempts = row.attempts;
     this.progress = {
       conversationId: row.conversationId,
       cursor: row.cursor,
@@ -255,7 +258,7 @@ class ThreadRun {
         const error = { code: err instanceof Rejected ? "openai_rejected" : "conversation_diverged", message: err.message };
         return { kind: "failed", row: await this.release({ status: "failed", error }) };
       }
-      const delaySeconds = err instanceof RateLimited ? err.retryAfter : TRANSIENT_RETRY_SECONDS;
+      const delaySeconds = err instanceof RateLimited ? err.retryAfter : retryDelaySeconds(this.attempts);
       const code = err instanceof RateLimited ? "rate_limited" : err instanceof OpenAIFailure ? "openai_unavailable" : "internal_error";
       const error = { code, message: errorMessage(err) };
       const row = await this.release({ status: "migrating", error, nextAttemptAt: this.now() + delaySeconds * 1000 });
@@ -270,6 +273,11 @@ class ThreadRun {
   private async lost(): Promise<MigrationOutcome> {
     return notAcquired(this.deps.db, this.threadId, this.now());
   }
+}
+
+/** Exponential backoff with jitter: 2–3 s after the first try, doubling, at most MAX_RETRY_SECONDS. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(MAX_RETRY_SECONDS, 2 ** Math.min(attempts, 10) + Math.floor(Math.random() * 2));
 }
 
 function itemCount(entries: readonly Entry[]): number {

@@ -1,0 +1,49 @@
+// Drives the fake OpenAI server from tests running inside workerd (fetch only).
+import { inject } from "vitest";
+import type { CallRecord, ConversationSnapshot, FaultRule, ThreadSpec } from "../fake-openai";
+import type { ConfigPatch } from "../fake-openai";
+
+const base = () => inject("fakeOpenAIUrl");
+
+async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base()}/__control${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`fake control ${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export const fake = {
+  reset: () => control("POST", "/reset"),
+  configure: (patch: ConfigPatch) => control("POST", "/config", patch),
+  addFaults: (...rules: FaultRule[]) => control("POST", "/faults", { rules }),
+  createThread: async (spec: ThreadSpec) => (await control<{ id: string }>("POST", "/threads", spec)).id,
+  deleteThread: (id: string) => control("DELETE", `/threads/${id}`),
+  createFile: async (filename: string, id?: string) => (await control<{ id: string }>("POST", "/files", { id, filename })).id,
+  calls: () => control<{ total: number; byRoute: Record<string, number>; calls: CallRecord[] }>("GET", "/calls"),
+  clearCalls: () => control("DELETE", "/calls"),
+  conversations: async () => (await control<{ data: ConversationSnapshot[] }>("GET", "/conversations")).data,
+  conversation: (id: string) => control<ConversationSnapshot>("GET", `/conversations/${id}`),
+};
+
+/** Route keys as the fake counts them. */
+export const ROUTES = {
+  thread: "GET /v1/threads/{id}",
+  messages: "GET /v1/threads/{id}/messages",
+  file: "GET /v1/files/{id}",
+  create: "POST /v1/conversations",
+  append: "POST /v1/conversations/{id}/items",
+  items: "GET /v1/conversations/{id}/items",
+} as const;
+
+/** Contract §4.2: the fewest calls a thread of n messages (all convertible) can be migrated with. */
+export function minimumCalls(n: number, citedFiles = 0) {
+  return {
+    [ROUTES.thread]: 1,
+    [ROUTES.messages]: Math.max(1, Math.ceil(n / 100)),
+    writes: Math.max(1, Math.ceil(n / 20)),
+    [ROUTES.file]: citedFiles,
+  };
+}
