@@ -1,0 +1,265 @@
+// `npm run dev`: ferry on this machine with no OpenAI account. Starts the fake OpenAI (demo
+// data), applies the D1 migrations locally, runs `wrangler dev` against the fake, waits for
+// /healthz and prints curl lines to try. `--demo` also migrates the demo threads. Ctrl-C stops all.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import path from "node:path";
+import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai/index";
+
+const HELP = `Usage: npm run dev [-- --demo | --real | --help]
+
+Runs ferry locally (wrangler dev --local) on http://127.0.0.1:8787.
+
+Default: no OpenAI key needed. Starts the fake OpenAI (demo threads, key sk-local-fake) on
+127.0.0.1:8788 (or a free port if taken) and points ferry at it with --var overrides, which win over
+anything in .dev.vars. The local D1 lives in .wrangler/dev-fake and is wiped on every start,
+because the fake's conversations live in memory and vanish when it stops.
+
+  --demo   after start-up, migrate every demo thread through ferry's API and print the results
+  --real   talk to the real OpenAI API instead: needs a .dev.vars with OPENAI_API_KEY (copy
+           .dev.vars.example). No fake is started and OPENAI_BASE_URL / API keys are not
+           overridden; the local D1 is wrangler's usual .wrangler/state and is kept.
+           API_TOKEN / WEBHOOK_SECRET default to dev-token / a demo whsec_ if .dev.vars lacks them.
+  --help   this text
+
+Ctrl-C (or SIGTERM) stops wrangler, workerd and the fake.`;
+
+const WORKER_PORT = 8787;
+const FAKE_PORT = 8788;
+const FAKE_KEY = "sk-local-fake";
+const DEV_TOKEN = "dev-token";
+const DEMO_WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"; // the Standard Webhooks docs example
+const FAKE_STATE_DIR = ".wrangler/dev-fake";
+const HEALTH_TIMEOUT_MS = 120_000;
+
+const args = new Set(process.argv.slice(2));
+if (args.has("--help") || args.has("-h")) {
+  console.log(HELP);
+  process.exit(0);
+}
+for (const a of args) if (!["--demo", "--real"].includes(a)) fail(`unknown option ${a}\n\n${HELP}`);
+const real = args.has("--real");
+if (real && args.has("--demo")) fail("--demo migrates the fake's demo threads; it cannot be combined with --real");
+
+const root = path.resolve(import.meta.dirname, "..");
+process.chdir(root);
+// Run wrangler's own entry with this node directly: no npx/shell in between, so the process
+// group we create below holds exactly wrangler, its CLI child and workerd.
+const wranglerJs = path.join(path.dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin/wrangler.js");
+// Never prompt (CI=true skips the migrations confirmation) and never phone home.
+const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+
+const children = new Set<ChildProcess>();
+let fake: FakeOpenAI | undefined;
+let stopping = false;
+
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(sig, () => void shutdown(sig === "SIGINT" ? 130 : 143));
+}
+// If our parent (tsx) is killed outright we get no signal; notice being re-parented and clean up.
+const parentPid = process.ppid;
+setInterval(() => process.ppid !== parentPid && void shutdown(143), 1000).unref();
+
+try {
+  await main();
+} catch (err) {
+  if (!stopping) console.error(`\n[dev] ${err instanceof Error ? err.message : String(err)}`);
+  await shutdown(1);
+}
+
+async function main(): Promise<void> {
+  if (!(await portFree(WORKER_PORT))) throw new Error(`port ${WORKER_PORT} is in use (another wrangler dev?); stop it first`);
+
+  const vars: Record<string, string> = {};
+  let token = DEV_TOKEN;
+  let persistTo: string | undefined;
+  if (real) {
+    const devVars = readDevVars();
+    if (!devVars.OPENAI_API_KEY) throw new Error("--real needs a .dev.vars with OPENAI_API_KEY (copy .dev.vars.example)");
+    if (devVars.API_TOKEN) token = devVars.API_TOKEN;
+    else vars.API_TOKEN = DEV_TOKEN;
+    if (!devVars.WEBHOOK_SECRET) vars.WEBHOOK_SECRET = DEMO_WEBHOOK_SECRET;
+  } else {
+    fake = await startFakeOpenAI({ port: (await portFree(FAKE_PORT)) ? FAKE_PORT : 0, apiKeys: [FAKE_KEY], seed: "demo" });
+    // Override every setting that could point at the real API, so keys in a .dev.vars never leave the machine.
+    Object.assign(vars, {
+      OPENAI_BASE_URL: `${fake.url}/v1`,
+      ASSISTANTS_BASE_URL: `${fake.url}/v1`,
+      OPENAI_API_KEY: FAKE_KEY,
+      ASSISTANTS_API_KEY: FAKE_KEY,
+      API_TOKEN: DEV_TOKEN,
+      WEBHOOK_SECRET: DEMO_WEBHOOK_SECRET,
+    });
+    persistTo = FAKE_STATE_DIR;
+    rmSync(FAKE_STATE_DIR, { recursive: true, force: true });
+    console.log(`[dev] fake OpenAI on ${fake.url}/v1 (key ${FAKE_KEY})`);
+  }
+  const persist = persistTo ? ["--persist-to", persistTo] : [];
+
+  console.log("[dev] applying D1 migrations to the local database");
+  const code = await new Promise<number | null>((resolve) =>
+    wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist]).on("exit", resolve),
+  );
+  if (code !== 0) throw new Error(`wrangler d1 migrations apply exited with ${code}`);
+
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const dev = wrangler([
+    "dev", "--local", "--ip", "127.0.0.1", "--port", String(WORKER_PORT), "--test-scheduled",
+    "--show-interactive-dev-session=false", ...persist, ...varArgs,
+  ]);
+  dev.on("exit", (c, sig) => {
+    if (stopping) return;
+    console.error(`\n[dev] wrangler dev exited (${sig ?? c}); stopping`);
+    void shutdown(c || 1);
+  });
+
+  const base = `http://127.0.0.1:${WORKER_PORT}`;
+  await waitHealthy(`${base}/healthz`);
+  printBanner(base, token);
+  if (args.has("--demo")) await runDemo(base, token);
+}
+
+/** Spawns wrangler in its own process group so shutdown can signal the whole tree at once. */
+function wrangler(argv: string[]): ChildProcess {
+  const child = spawn(process.execPath, [wranglerJs, ...argv], {
+    env: childEnv,
+    stdio: ["ignore", "inherit", "inherit"], // no stdin: no hotkeys, no prompts
+    detached: true,
+  });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  return child;
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  const started = Date.now();
+  let hinted = false;
+  while (!stopping) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    const waited = Date.now() - started;
+    if (waited > HEALTH_TIMEOUT_MS) throw new Error(`${url} did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000}s`);
+    if (waited > 20_000 && !hinted) {
+      hinted = true;
+      console.log("[dev] still waiting for /healthz: look above for a build error (wrangler reloads when src/ changes)");
+    }
+    await sleep(300);
+  }
+}
+
+function printBanner(base: string, token: string): void {
+  const auth = `-H 'Authorization: Bearer ${token}'`;
+  const [a, b] = fake ? DEMO_THREAD_IDS : ["thread_YOUR_ID", "thread_OTHER_ID"];
+  const lines = [
+    "",
+    `ferry is up on ${base}  (${fake ? `fake OpenAI at ${fake.url}/v1` : "real OpenAI API, settings from .dev.vars"})`,
+    "",
+    "# migrate a thread",
+    `curl -s -X POST ${base}/v1/threads/${a}/migrate ${auth}`,
+    "# look it up (never calls OpenAI)",
+    `curl -s ${base}/v1/threads/${a} ${auth}`,
+    "# batch lookup (unknown ids come back as status \"unknown\")",
+    `curl -s -X POST ${base}/v1/threads/lookup ${auth} -H 'Content-Type: application/json' -d '{"thread_ids":["${a}","${b}","thread_never_seen"]}'`,
+  ];
+  if (fake) {
+    lines.push(
+      "# the conversations the fake OpenAI now holds",
+      `curl -s ${fake.url}/__control/conversations`,
+      "",
+      `demo threads: ${DEMO_THREAD_IDS.join(" ")}`,
+    );
+  }
+  lines.push("Ctrl-C stops everything.", "");
+  console.log(lines.join("\n"));
+}
+
+interface ThreadMigration {
+  thread_id: string;
+  status: string;
+  conversation_id: string | null;
+  messages_migrated: number;
+  warnings: unknown[];
+}
+
+/** Migrates each demo thread via the API; a 202 means the queue finishes it, so poll the lookup. */
+async function runDemo(base: string, token: string): Promise<void> {
+  const headers = { Authorization: `Bearer ${token}` };
+  console.log("[dev] --demo: migrating the demo threads through ferry's API");
+  for (const id of DEMO_THREAD_IDS) {
+    const res = await fetch(`${base}/v1/threads/${id}/migrate`, { method: "POST", headers });
+    let body = (await res.json()) as ThreadMigration;
+    const deadline = Date.now() + 60_000;
+    while (res.status === 202 && ["pending", "migrating"].includes(body.status) && Date.now() < deadline && !stopping) {
+      await sleep(1000);
+      body = (await (await fetch(`${base}/v1/threads/${id}`, { headers })).json()) as ThreadMigration;
+    }
+    console.log(
+      `[dev] ${id}: HTTP ${res.status} → ${JSON.stringify({
+        status: body.status,
+        conversation_id: body.conversation_id,
+        messages_migrated: body.messages_migrated,
+        warnings: body.warnings?.length ?? 0,
+      })}`,
+    );
+  }
+  const convs = (await (await fetch(`${fake!.url}/__control/conversations`)).json()) as { data: unknown[] };
+  console.log(`[dev] the fake OpenAI now holds ${convs.data.length} conversation(s). Still running; Ctrl-C to stop.`);
+}
+
+/** Stops every wrangler process group (TERM, then KILL after 5 s) and the fake, then exits. */
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log("\n[dev] stopping");
+  await Promise.all([...children].map((c) => stopGroup(c.pid!)));
+  await fake?.close();
+  process.exit(code);
+}
+
+async function stopGroup(pgid: number): Promise<void> {
+  signalGroup(pgid, "SIGTERM");
+  for (let i = 0; i < 50 && signalGroup(pgid, 0); i++) await sleep(100);
+  signalGroup(pgid, "SIGKILL");
+}
+
+/** Signals a whole process group; false once no process is left in it. */
+function signalGroup(pgid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readDevVars(): Record<string, string> {
+  if (!existsSync(".dev.vars")) return {};
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(".dev.vars", "utf8").split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) out[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, "$2");
+  }
+  return out;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function fail(msg: string): never {
+  console.error(msg);
+  process.exit(2);
+}
