@@ -8,7 +8,8 @@ export type AppEnv = { Bindings: Env };
 const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) return;
   const issue = result.error.issues[0];
-  const param = issue ? formatPath(issue.path) : null;
+  const path = issue?.code === "unrecognized_keys" ? [...issue.path, issue.keys[0] ?? ""] : (issue?.path ?? []);
+  const param = formatPath(path);
   if (issue?.message === INVALID_ID) {
     throw new ApiError(400, "invalid_request_error", "invalid_id", `${param ?? "id"} is not a valid id`, param);
   }

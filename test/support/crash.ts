@@ -1,0 +1,54 @@
+// A D1 binding that "crashes the Worker": from a chosen statement on, every statement fails,
+// as if the invocation had died there. What D1 already committed stays committed.
+export class WorkerDied extends Error {
+  constructor() {
+    super("the Worker died here");
+  }
+}
+
+export function dyingD1(d1: D1Database, diesAtStatement: number): { db: D1Database; statements: () => number } {
+  let count = 0;
+  const check = () => {
+    count++;
+    if (count >= diesAtStatement) throw new WorkerDied();
+  };
+  const db = new Proxy(d1, {
+    get(target, prop) {
+      if (prop === "prepare") {
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          return new Proxy(statement, {
+            get(stmt, p) {
+              const value = Reflect.get(stmt, p);
+              if (p === "bind") return (...args: unknown[]) => wrapRun(value.apply(stmt, args));
+              return typeof value === "function" ? value.bind(stmt) : value;
+            },
+          });
+        };
+      }
+      if (prop === "batch") return (statements: D1PreparedStatement[]) => (check(), target.batch(statements));
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const wrapRun = (stmt: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(stmt, {
+      get(s, p) {
+        const value = Reflect.get(s, p);
+        if (typeof value !== "function") return value;
+        if (p === "run" || p === "all" || p === "first" || p === "raw") return (...args: unknown[]) => (check(), value.apply(s, args));
+        return value.bind(s);
+      },
+    });
+  return { db, statements: () => count };
+}
+
+/** The run ended by the simulated death (drizzle wraps the error it threw). */
+export async function diedIn(run: Promise<unknown>): Promise<boolean> {
+  const err = await run.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  for (let e = err; e instanceof Error; e = e.cause) if (e instanceof WorkerDied) return true;
+  return false;
+}
