@@ -10,6 +10,12 @@ export default defineConfig(async () => {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           compatibilityFlags: ["service_binding_extra_handlers"],
+          // Replaces wrangler.toml's consumer settings (it does not merge): fewer retries keep the
+          // dead-letter test short; everything else as deployed.
+          queueConsumers: {
+            "ferry-migrations": { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 2, deadLetterQueue: "ferry-migrations-dlq" },
+            "ferry-migrations-dlq": { maxBatchSize: 10, maxBatchTimeout: 1 },
+          },
           bindings: {
             TEST_MIGRATIONS: migrations,
             OPENAI_BASE_URL: `${inject("fakeOpenAIUrl")}/v1`,

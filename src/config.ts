@@ -11,6 +11,8 @@ export interface Config {
   inlineBudget: number;
   /** Subrequests one queue message may spend before handing over from its checkpoint. */
   queueBudget: number;
+  /** Queue messages of one batch migrated at the same time. */
+  queueConcurrency: number;
   /** Per-call timeout; a lease always outlives it, so a stale holder's write cannot land after a takeover. */
   requestTimeoutMs: number;
 }
@@ -20,6 +22,7 @@ interface TuningVars {
   INLINE_SUBREQUEST_BUDGET?: string;
   QUEUE_SUBREQUEST_BUDGET?: string;
   OPENAI_TIMEOUT_MS?: string;
+  QUEUE_CONCURRENCY?: string;
 }
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -39,6 +42,7 @@ export function readConfig(env: Env & TuningVars): Config {
     webhookSecret: env.WEBHOOK_SECRET ?? "",
     inlineBudget: positiveInt(env.INLINE_SUBREQUEST_BUDGET, 45),
     queueBudget: positiveInt(env.QUEUE_SUBREQUEST_BUDGET, 900),
+    queueConcurrency: positiveInt(env.QUEUE_CONCURRENCY, 6),
     requestTimeoutMs: positiveInt(env.OPENAI_TIMEOUT_MS, 20_000),
   };
 }

@@ -1,7 +1,9 @@
+import { onSchedule } from "./cron/scheduled";
 import { app } from "./http/app";
-import { consumeMigrations } from "./queue/consumer";
+import { consumeQueue } from "./queue/consumer";
 
 export default {
   fetch: app.fetch,
-  queue: consumeMigrations,
+  queue: consumeQueue,
+  scheduled: onSchedule,
 } satisfies ExportedHandler<Env>;

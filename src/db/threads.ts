@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { threads, type StoredError, type ThreadRow, type ThreadStatus } from "./schema";
 
@@ -114,4 +114,100 @@ export async function releaseLease(
     .where(and(eq(threads.threadId, threadId), eq(threads.leaseOwner, owner)))
     .returning()
     .get();
+}
+
+/** A thread enqueued this recently is not enqueued again: its message is still on its way. */
+export const ENQUEUE_GRACE_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * The backfill's work, one keyset page at a time: pending threads, and failed or source_unavailable
+ * ones whose retry time has come, unless a message for them was sent recently.
+ */
+export async function findBackfillCandidates(db: Database, after: string | null, now: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: threads.threadId })
+    .from(threads)
+    .where(
+      and(
+        after ? gt(threads.threadId, after) : undefined,
+        or(isNull(threads.enqueuedAt), lt(threads.enqueuedAt, now - ENQUEUE_GRACE_MS)),
+        or(
+          eq(threads.status, "pending"),
+          and(inArray(threads.status, ["failed", "source_unavailable"]), or(isNull(threads.nextAttemptAt), lte(threads.nextAttemptAt, now))),
+        ),
+      ),
+    )
+    .orderBy(threads.threadId)
+    .limit(limit)
+    .all();
+  return rows.map((r) => r.id);
+}
+
+export async function markEnqueued(db: Database, threadIds: readonly string[], now: number, runId: string | null = null) {
+  for (let i = 0; i < threadIds.length; i += IDS_PER_STATEMENT) {
+    const ids = threadIds.slice(i, i + IDS_PER_STATEMENT);
+    await db
+      .update(threads)
+      .set({ enqueuedAt: now, ...(runId ? { queuedRunId: runId } : {}) })
+      .where(inArray(threads.threadId, ids))
+      .run();
+  }
+}
+
+/** How long a handed-over thread may sit without progress before the sweep sends it again. */
+export const STALL_MS = 30 * 60 * 1000;
+/** The sweep sends a thread again at most this often. */
+const RESEND_MS = 10 * 60 * 1000;
+
+/**
+ * Migrations that stopped without finishing: a holder died (its lease expired), or a hand-over
+ * message was lost (no lease, no progress for a while, no retry pending).
+ */
+export async function findStalledThreads(db: Database, now: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: threads.threadId })
+    .from(threads)
+    .where(
+      and(
+        eq(threads.status, "migrating"),
+        or(isNull(threads.enqueuedAt), lt(threads.enqueuedAt, now - RESEND_MS)),
+        or(
+          and(isNotNull(threads.leaseOwner), lt(threads.leaseUntil, now)),
+          and(isNull(threads.leaseOwner), lt(threads.updatedAt, now - STALL_MS), or(isNull(threads.nextAttemptAt), lte(threads.nextAttemptAt, now))),
+        ),
+      ),
+    )
+    .limit(limit)
+    .all();
+  return rows.map((r) => r.id);
+}
+
+/** The queue gave up on the thread: it is failed with its last error, and retried by a later backfill. */
+export async function markDeadLettered(db: Database, threadId: string, now: number, retryAt: number): Promise<void> {
+  await db
+    .update(threads)
+    .set({
+      status: "failed",
+      error: sql`coalesce(${threads.error}, json_object('code', 'dead_lettered', 'message', 'the queue gave up on this thread after its retries'))`,
+      nextAttemptAt: retryAt,
+      updatedAt: now,
+    })
+    .where(and(eq(threads.threadId, threadId), inArray(threads.status, ["pending", "migrating", "failed"])))
+    .run();
+}
+
+export async function countByStatus(db: Database): Promise<Record<ThreadStatus, number>> {
+  const rows = await db.select({ status: threads.status, n: sql<number>`count(*)` }).from(threads).groupBy(threads.status).all();
+  const out: Record<ThreadStatus, number> = { pending: 0, migrating: 0, migrated: 0, failed: 0, source_unavailable: 0 };
+  for (const row of rows) out[row.status] = row.n;
+  return out;
+}
+
+export async function countMigratedSince(db: Database, since: number): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(threads)
+    .where(and(eq(threads.status, "migrated"), gte(threads.migratedAt, since)))
+    .get();
+  return row?.n ?? 0;
 }

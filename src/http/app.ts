@@ -2,7 +2,9 @@ import { bodyLimit } from "hono/body-limit";
 import { createRouter } from "./app-type";
 import { requireToken } from "./auth";
 import { ApiError, notFound, onError } from "./errors";
+import { backfillRoutes } from "./routes/backfill";
 import { threadRoutes } from "./routes/threads";
+import { webhookRoutes } from "./routes/webhooks";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -10,17 +12,18 @@ export const app = createRouter();
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 
-app.use("/v1/*", requireToken);
-app.use(
-  "/v1/*",
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(413, "invalid_request_error", "body_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-    },
-  }),
-);
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, "invalid_request_error", "body_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  },
+});
+
+app.use("/v1/*", requireToken, limitBody);
+app.use("/webhooks/*", limitBody);
 app.route("/", threadRoutes);
+app.route("/", backfillRoutes);
+app.route("/", webhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 app.doc31("/openapi.json", {

@@ -14,6 +14,8 @@ export const LEASE_MS = 60_000;
 /** What one page can cost in subrequests: a list, five writes with their checkpoints, a lease renewal. */
 const PAGE_COST = 1 + 2 * 5 + 1;
 const WRITE_ATTEMPTS = 3;
+/** A thread the source or the API refused is tried again by a backfill a day later. */
+const RETRY_REFUSED_MS = 24 * 60 * 60 * 1000;
 /** Longest wait between tries of a thread whose calls keep failing. */
 const MAX_RETRY_SECONDS = 600;
 const MAX_STORED_WARNINGS = 1000;
@@ -34,7 +36,7 @@ export type MigrationOutcome =
   /** The budget ran out at a checkpoint: continue in a new invocation. */
   | { kind: "handed_over"; row: ThreadRow }
   /** Transient trouble (429, 5xx, timeouts): progress kept, try again after the delay. */
-  | { kind: "retry_later"; delaySeconds: number; row: ThreadRow }
+  | { kind: "retry_later"; delaySeconds: number; rateLimited: boolean; row: ThreadRow }
   | { kind: "source_unavailable"; row: ThreadRow }
   | { kind: "failed"; row: ThreadRow };
 
@@ -252,17 +254,18 @@ class ThreadRun {
       if (err instanceof BudgetExhausted) return { kind: "handed_over", row: await this.release({ status: "migrating", error: null }) };
       if (err instanceof SourceGone) {
         const error = { code: "source_unavailable", message: `the Assistants API answered ${err.status}: ${err.message}` };
-        return { kind: "source_unavailable", row: await this.release({ status: "source_unavailable", error }) };
+        const row = await this.release({ status: "source_unavailable", error, nextAttemptAt: this.now() + RETRY_REFUSED_MS });
+        return { kind: "source_unavailable", row };
       }
       if (err instanceof Rejected || err instanceof ConversationDiverged) {
         const error = { code: err instanceof Rejected ? "openai_rejected" : "conversation_diverged", message: err.message };
-        return { kind: "failed", row: await this.release({ status: "failed", error }) };
+        return { kind: "failed", row: await this.release({ status: "failed", error, nextAttemptAt: this.now() + RETRY_REFUSED_MS }) };
       }
       const delaySeconds = err instanceof RateLimited ? err.retryAfter : retryDelaySeconds(this.attempts);
       const code = err instanceof RateLimited ? "rate_limited" : err instanceof OpenAIFailure ? "openai_unavailable" : "internal_error";
       const error = { code, message: errorMessage(err) };
       const row = await this.release({ status: "migrating", error, nextAttemptAt: this.now() + delaySeconds * 1000 });
-      return { kind: "retry_later", delaySeconds, row };
+      return { kind: "retry_later", delaySeconds, rateLimited: err instanceof RateLimited, row };
     } catch (releaseErr) {
       if (releaseErr instanceof LeaseLost) return this.lost();
       throw releaseErr;

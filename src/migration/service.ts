@@ -7,10 +7,15 @@ import { migrateThread, type MigrationOutcome } from "./engine";
 
 export type Invocation = "request" | "queue";
 
-/** Runs the engine with the subrequest budget of the invocation it lives in. */
-export function migrate(env: Env, threadId: string, invocation: Invocation): Promise<MigrationOutcome> {
+/** The subrequests one invocation may spend, across every thread it migrates. */
+export function invocationBudget(env: Env, invocation: Invocation): Budget {
   const config = readConfig(env);
-  const budget = new Budget(invocation === "request" ? config.inlineBudget : config.queueBudget);
+  return new Budget(invocation === "request" ? config.inlineBudget : config.queueBudget);
+}
+
+/** Runs the engine within the invocation's budget. */
+export function migrate(env: Env, threadId: string, budget: Budget): Promise<MigrationOutcome> {
+  const config = readConfig(env);
   return migrateThread(
     { db: createDb(env.DB), gateway: new OpenAIGateway(config, budget), budget, requestTimeoutMs: config.requestTimeoutMs },
     threadId,

@@ -1,28 +1,89 @@
-import { backoffMs } from "../openai/gateway";
-import { migrate } from "../migration/service";
-import { migrationsQueue, QueueMessage } from "./messages";
+import { fanOutPage } from "../backfill/backfill";
+import { readConfig } from "../config";
+import { createDb, type Database } from "../db/client";
+import { increment } from "../db/counters";
+import { markDrainedRuns } from "../db/runs";
+import { markDeadLettered } from "../db/threads";
+import { retryDelaySeconds } from "../migration/engine";
+import { invocationBudget, migrate } from "../migration/service";
+import type { Budget } from "../migration/budget";
+import { migrationsQueue, QueueMessage, type MigrationsQueue } from "./messages";
+
+export const DEAD_LETTER_QUEUE = "ferry-migrations-dlq";
+/** A dead-lettered thread is retried by the nightly backfill after this long. */
+const DEAD_LETTER_RETRY_MS = 24 * 60 * 60 * 1000;
+
+/** Routes a batch to the main consumer or the dead-letter consumer. */
+export async function consumeQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const db = createDb(env.DB);
+  if (batch.queue === DEAD_LETTER_QUEUE) return consumeDeadLetters(batch, db);
+  return consumeMigrations(batch, env, db);
+}
 
 /**
- * MIGRATIONS consumer. Each message is acked or retried on its own; a malformed one is acked and
- * logged, never retried forever. Redelivery of finished work is a no-op (the engine sees `migrated`).
+ * MIGRATIONS consumer. Each message is acked or retried on its own, a few at a time, all within one
+ * subrequest budget. A malformed message is acked, logged and counted, never retried forever.
+ * Redelivered work is a no-op: the engine answers `migrated` without calling OpenAI.
  */
-export async function consumeMigrations(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
+async function consumeMigrations(batch: MessageBatch<unknown>, env: Env, db: Database): Promise<void> {
+  const budget = invocationBudget(env, "queue");
+  const queue = migrationsQueue(env);
+  await forEachConcurrently(batch.messages, readConfig(env).queueConcurrency, async (message) => {
     const parsed = QueueMessage.safeParse(message.body);
     if (!parsed.success) {
       console.warn("dropping malformed queue message", message.id, parsed.error.issues[0]?.message);
+      await increment(db, "malformed_messages");
       message.ack();
-      continue;
+      return;
     }
     try {
-      const { thread_id } = parsed.data;
-      const outcome = await migrate(env, thread_id, "queue");
-      if (outcome.kind === "handed_over") await migrationsQueue(env).send({ type: "continue_thread", thread_id });
-      if (outcome.kind === "retry_later") message.retry({ delaySeconds: outcome.delaySeconds });
-      else message.ack();
+      const delay = await handle(parsed.data, env, db, queue, budget);
+      if (delay === null) message.ack();
+      else message.retry({ delaySeconds: delay ?? retryDelaySeconds(message.attempts) });
     } catch (err) {
       console.error("queue message failed", message.id, err);
-      message.retry({ delaySeconds: Math.ceil(backoffMs(message.attempts, 2_000) / 1000) });
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
+  });
+  await markDrainedRuns(db, Date.now());
+}
+
+/** Does one message's work. Returns null when done, or the retry delay (undefined: back off by attempts). */
+async function handle(message: QueueMessage, env: Env, db: Database, queue: MigrationsQueue, budget: Budget): Promise<number | undefined | null> {
+  if (message.type === "backfill_page") {
+    await fanOutPage(db, queue, message.run_id, message.after, Date.now());
+    return null;
   }
+  const outcome = await migrate(env, message.thread_id, budget);
+  switch (outcome.kind) {
+    case "handed_over":
+      await queue.send({ type: "continue_thread", thread_id: message.thread_id });
+      return null;
+    case "retry_later":
+      return outcome.rateLimited ? outcome.delaySeconds : undefined;
+    default:
+      return null; // done, refused for good, or in another holder's hands
+  }
+}
+
+/** The queue gave up on these: their threads become `failed` with their last error. */
+async function consumeDeadLetters(batch: MessageBatch<unknown>, db: Database): Promise<void> {
+  const now = Date.now();
+  for (const message of batch.messages) {
+    const parsed = QueueMessage.safeParse(message.body);
+    if (parsed.success && parsed.data.type !== "backfill_page") {
+      await markDeadLettered(db, parsed.data.thread_id, now, now + DEAD_LETTER_RETRY_MS);
+    }
+    console.warn("dead-lettered", message.id, JSON.stringify(message.body));
+    await increment(db, "dead_lettered");
+    message.ack();
+  }
+}
+
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -35,9 +35,10 @@ export async function settled(threadId: string, timeout = 30_000): Promise<Threa
   );
 }
 
-/** Every row in D1, for "nothing changed" checks. */
+/** Every row of every table in D1, for "nothing changed" checks. */
 export async function dbSnapshot() {
-  return (await env.DB.prepare("select * from threads order by thread_id").all()).results;
+  const tables = ["threads", "backfill_runs", "webhook_deliveries", "counters"];
+  return Promise.all(tables.map(async (t) => (await env.DB.prepare(`select * from ${t} order by 1`).all()).results));
 }
 
 let n = 0;

@@ -1,0 +1,40 @@
+import type { Database } from "../db/client";
+import type { BackfillRun } from "../db/schema";
+import { countEnqueued, createRun } from "../db/runs";
+import { findBackfillCandidates, markEnqueued } from "../db/threads";
+import { type MigrationsQueue } from "../queue/messages";
+import { sendAll } from "../queue/send";
+
+/** Threads selected per page, and pages one invocation enqueues before handing the rest to the queue. */
+const PAGE_SIZE = 500;
+const PAGES_PER_INVOCATION = 10;
+
+/**
+ * Starts a backfill run. The fan-out itself travels over the queue page by page, so a run over
+ * any number of threads stays within one invocation's limits, and the HTTP trigger answers at once.
+ */
+export async function startBackfill(db: Database, queue: MigrationsQueue, trigger: BackfillRun["trigger"], now: number): Promise<BackfillRun> {
+  const run = await createRun(db, trigger, now);
+  await queue.send({ type: "backfill_page", run_id: run.id, after: null });
+  return run;
+}
+
+/**
+ * Enqueues the run's next pages of threads. Sending before marking means a crash in between only
+ * sends a thread twice, which the lease and the `migrated` check make harmless.
+ */
+export async function fanOutPage(db: Database, queue: MigrationsQueue, runId: string, after: string | null, now: number): Promise<void> {
+  let cursor = after;
+  for (let page = 0; page < PAGES_PER_INVOCATION; page++) {
+    const ids = await findBackfillCandidates(db, cursor, now, PAGE_SIZE);
+    if (ids.length) {
+      await sendAll(queue, ids.map((thread_id) => ({ type: "migrate_thread", thread_id })));
+      await markEnqueued(db, ids, now, runId);
+    }
+    const last = ids.length < PAGE_SIZE;
+    await countEnqueued(db, runId, ids.length, last ? now : null);
+    if (last) return;
+    cursor = ids.at(-1)!;
+  }
+  await queue.send({ type: "backfill_page", run_id: runId, after: cursor });
+}

@@ -1,0 +1,36 @@
+import { startBackfill } from "../backfill/backfill";
+import { createDb } from "../db/client";
+import { markDrainedRuns } from "../db/runs";
+import { findStalledThreads, markEnqueued } from "../db/threads";
+import { forgetDeliveriesBefore } from "../db/webhooks";
+import { migrationsQueue } from "../queue/messages";
+import { sendAll } from "../queue/send";
+
+/** The crons in wrangler.toml, by what they do. */
+export const NIGHTLY_BACKFILL = "0 3 * * *";
+export const SWEEP = "*/10 * * * *";
+
+/** Webhook ids are remembered at least this long. */
+const WEBHOOK_MEMORY_MS = 24 * 60 * 60 * 1000;
+const STALLED_PER_SWEEP = 1000;
+
+export async function onSchedule(controller: ScheduledController, env: Env): Promise<void> {
+  const db = createDb(env.DB);
+  const queue = migrationsQueue(env);
+  const now = controller.scheduledTime;
+  switch (controller.cron) {
+    case NIGHTLY_BACKFILL:
+      await startBackfill(db, queue, "cron", now);
+      return;
+    case SWEEP: {
+      const stalled = await findStalledThreads(db, now, STALLED_PER_SWEEP);
+      await sendAll(queue, stalled.map((thread_id) => ({ type: "continue_thread", thread_id })));
+      await markEnqueued(db, stalled, now);
+      await forgetDeliveriesBefore(db, now - WEBHOOK_MEMORY_MS);
+      await markDrainedRuns(db, now);
+      return;
+    }
+    default:
+      console.warn("no work is scheduled for cron", controller.cron);
+  }
+}

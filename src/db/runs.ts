@@ -1,0 +1,51 @@
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Database } from "./client";
+import { backfillRuns, threads, type BackfillRun } from "./schema";
+
+export async function createRun(db: Database, trigger: BackfillRun["trigger"], now: number): Promise<BackfillRun> {
+  const id = `run_${now.toString(36)}${crypto.randomUUID().slice(0, 8)}`;
+  return (await db.insert(backfillRuns).values({ id, trigger, startedAt: now }).returning().get())!;
+}
+
+export async function findRun(db: Database, id: string): Promise<BackfillRun | undefined> {
+  return db.select().from(backfillRuns).where(eq(backfillRuns.id, id)).get();
+}
+
+export async function latestRun(db: Database): Promise<BackfillRun | undefined> {
+  return db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(1).get();
+}
+
+export async function countEnqueued(db: Database, id: string, added: number, fanOutDoneAt: number | null): Promise<void> {
+  await db
+    .update(backfillRuns)
+    .set({ enqueued: sql`${backfillRuns.enqueued} + ${added}`, ...(fanOutDoneAt ? { fanOutDoneAt } : {}) })
+    .where(eq(backfillRuns.id, id))
+    .run();
+}
+
+/** Marks runs drained once none of their threads is still waiting or in progress. */
+export async function markDrainedRuns(db: Database, now: number): Promise<void> {
+  const open = await db
+    .select({ id: backfillRuns.id })
+    .from(backfillRuns)
+    .where(and(isNotNull(backfillRuns.fanOutDoneAt), isNull(backfillRuns.drainedAt)))
+    .all();
+  for (const { id } of open) {
+    const busy = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(threads)
+      .where(and(eq(threads.queuedRunId, id), inArray(threads.status, ["pending", "migrating"])))
+      .get();
+    if (!busy?.n) await db.update(backfillRuns).set({ drainedAt: now }).where(eq(backfillRuns.id, id)).run();
+  }
+}
+
+/** Threads of a run that reached `migrated`, for its throughput. */
+export async function countRunMigrated(db: Database, id: string): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(threads)
+    .where(and(eq(threads.queuedRunId, id), eq(threads.status, "migrated")))
+    .get();
+  return row?.n ?? 0;
+}
