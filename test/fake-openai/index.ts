@@ -11,7 +11,19 @@ export {
   type ConversationItem,
   type ConversationSnapshot,
   type CallRecord,
+  type IngestConfig,
+  type IngestError,
+  type AssistantSeed,
+  type AssistantObject,
+  type AssistantFileObject,
+  type VectorStoreSpec,
+  type VectorStoreObject,
+  type VectorStoreFileObject,
+  type VectorStoreFileBatchObject,
+  type VectorStoreFileStatus,
+  type VectorStoreSnapshot,
+  type FileCounts,
 } from "./state";
 export type { FaultRule, RandomFaults } from "./faults";
-export { seedDemo, DEMO_THREAD_IDS } from "./seed";
+export { seedDemo, DEMO_THREAD_IDS, DEMO_ASSISTANT_IDS } from "./seed";
 export { ApiError, type ErrorBody } from "./errors";

@@ -13,6 +13,8 @@ function annotatedText(value: string, marker: string, annotation: Obj): Obj {
   };
 }
 
+export const DEMO_ASSISTANT_IDS = ["asst_demo_support", "asst_demo_legacy"] as const;
+
 export const DEMO_THREAD_IDS = [
   "thread_demo_welcome",
   "thread_demo_files",
@@ -115,4 +117,33 @@ export function seedDemo(state: FakeState): void {
 
   // More than two pages at the default limit of 20.
   state.createThread({ id: "thread_demo_long", metadata: { size: "45" }, generate: 45 });
+
+  // Assistants for the files backfill (contract §5): one v2 assistant whose
+  // vector store still exists, and one migrated v1 assistant whose auto-created
+  // store is gone, so its files are only found via the legacy `file_ids` and
+  // the v1 files list.
+  state.seedVectorStore({ id: "vs_demo_handbook", name: "Support handbook", file_ids: ["file-demo-handbook"] });
+  state.createAssistant({
+    id: "asst_demo_support",
+    name: "Support bot",
+    model: "gpt-4o",
+    instructions: "Answer from the handbook; use code for numbers.",
+    tools: [{ type: "file_search" }, { type: "code_interpreter" }],
+    tool_resources: {
+      file_search: { vector_store_ids: ["vs_demo_handbook"] },
+      code_interpreter: { file_ids: ["file-demo-sales"] },
+    },
+    temperature: 0.2,
+    metadata: { team: "support" },
+  });
+  state.createAssistant({
+    id: "asst_demo_legacy",
+    name: "Legacy analyst",
+    model: "gpt-4-turbo",
+    instructions: "You analyse uploaded reports.",
+    tools: [{ type: "retrieval" }, { type: "code_interpreter" }],
+    tool_resources: { file_search: { vector_store_ids: ["vs_demo_deleted"] } },
+    file_ids: ["file-demo-handbook", "file-demo-sales"],
+    v1_file_ids: ["file-demo-handbook", "file-demo-sales"],
+  });
 }

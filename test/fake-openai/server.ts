@@ -6,8 +6,27 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { ApiError, invalid, notFound, serverFault } from "./errors";
 import { pickFault } from "./faults";
-import { FakeState, type ConfigPatch, type FileSpec, type MessageSpec, type ThreadSpec } from "./state";
-import { checkAddItems, checkCreateConversation, checkListQuery, parseJson, type Obj } from "./validate";
+import {
+  FakeState,
+  type AssistantSeed,
+  type ConfigPatch,
+  type FileSpec,
+  type MessageSpec,
+  type ThreadSpec,
+  type VectorStoreSpec,
+} from "./state";
+import {
+  checkAddItems,
+  checkCreateConversation,
+  checkCreateFileBatch,
+  checkCreateVectorStore,
+  checkFileListQuery,
+  checkIngestError,
+  checkListQuery,
+  checkModifyAssistant,
+  parseJson,
+  type Obj,
+} from "./validate";
 import { seedDemo } from "./seed";
 
 export interface FakeOpenAIOptions {
@@ -51,6 +70,10 @@ const route = (method: string, template: string, handler: (c: Ctx) => unknown): 
 });
 
 const id0 = (c: Ctx) => c.params[0]!;
+const id1 = (c: Ctx) => c.params[1]!;
+
+/** The legacy v1 route: served only with `OpenAI-Beta: assistants=v1` (see checkAssistantsAccess). */
+const V1_FILES = "/v1/assistants/{id}/files";
 
 const routes: Route[] = [
   // ----- the OpenAI API ferry calls -----
@@ -68,6 +91,30 @@ const routes: Route[] = [
     c.state.addItems(id0(c), checkAddItems(c.body(), c.state.itemExists)),
   ),
   route("GET", "/v1/conversations/{id}/items", (c) => c.state.listItems(id0(c), checkListQuery(c.query, false))),
+
+  // Assistants (v2; beta header checked before routing)
+  route("GET", "/v1/assistants", (c) => c.state.listAssistants(checkListQuery(c.query, true))),
+  route("GET", "/v1/assistants/{id}", (c) => c.state.getAssistant(id0(c))),
+  route("POST", "/v1/assistants/{id}", (c) => {
+    c.state.getAssistant(id0(c)); // 404 before 400, like the real API
+    return c.state.modifyAssistant(id0(c), checkModifyAssistant(c.body(), c.state));
+  }),
+  route("GET", V1_FILES, (c) => c.state.listAssistantFiles(id0(c), checkListQuery(c.query, true))),
+
+  // Vector stores (GA: no beta header needed, unaffected by assistantsGone)
+  route("POST", "/v1/vector_stores", (c) => c.state.createVectorStore(checkCreateVectorStore(c.body(), c.state.fileExists))),
+  route("GET", "/v1/vector_stores", (c) => c.state.listVectorStores(checkListQuery(c.query, true))),
+  route("GET", "/v1/vector_stores/{id}", (c) => c.state.getVectorStore(id0(c))),
+  route("DELETE", "/v1/vector_stores/{id}", (c) => c.state.deleteVectorStore(id0(c))),
+  route("GET", "/v1/vector_stores/{id}/files", (c) => c.state.listVectorStoreFiles(id0(c), checkFileListQuery(c.query))),
+  route("POST", "/v1/vector_stores/{id}/file_batches", (c) => {
+    c.state.assertVectorStore(id0(c)); // 404 before 400
+    return c.state.createFileBatch(id0(c), checkCreateFileBatch(c.body(), c.state.fileExists));
+  }),
+  route("GET", "/v1/vector_stores/{id}/file_batches/{batch_id}", (c) => c.state.getFileBatch(id0(c), id1(c))),
+  route("GET", "/v1/vector_stores/{id}/file_batches/{batch_id}/files", (c) =>
+    c.state.listBatchFiles(id0(c), id1(c), checkFileListQuery(c.query)),
+  ),
 
   // ----- control (no auth, not logged, no faults) -----
   route("POST", "/__control/reset", (c) => {
@@ -97,7 +144,31 @@ const routes: Route[] = [
     const b = c.body() as { messages?: MessageSpec[]; generate?: number };
     return { ids: c.state.appendMessages(id0(c), b) };
   }),
-  route("POST", "/__control/files", (c) => ({ id: c.state.createFile(c.body() as unknown as FileSpec) })),
+  route("POST", "/__control/files", (c) => {
+    const b = c.body();
+    // `{files: FileSpec[]}` seeds many at once (e.g. 2000 for a full file batch).
+    if (Array.isArray(b.files)) return { ids: (b.files as FileSpec[]).map((f) => c.state.createFile(f)) };
+    return { id: c.state.createFile(b as unknown as FileSpec) };
+  }),
+  route("POST", "/__control/files/{id}/fail-ingest", (c) => {
+    const last_error = checkIngestError(c.body());
+    c.state.failFileIngestion(id0(c), last_error);
+    return { id: id0(c), last_error };
+  }),
+  route("DELETE", "/__control/files/{id}/fail-ingest", (c) => ({ id: id0(c), cleared: c.state.clearFileIngestionFailure(id0(c)) })),
+  route("POST", "/__control/assistants", (c) => ({ id: c.state.createAssistant(c.body() as AssistantSeed) })),
+  route("GET", "/__control/assistants", (c) => ({ data: c.state.assistantSnapshots() })),
+  route("POST", "/__control/vector_stores", (c) => ({ id: c.state.seedVectorStore(c.body() as VectorStoreSpec) })),
+  route("GET", "/__control/vector_stores", (c) => ({ data: c.state.vectorStoreSnapshots() })),
+  route("GET", "/__control/vector_stores/{id}", (c) => {
+    const store = c.state.vectorStoreSnapshot(id0(c));
+    if (!store) throw notFound(`No vector store found with id '${id0(c)}'.`);
+    return store;
+  }),
+  route("DELETE", "/__control/vector_stores/{id}", (c) => {
+    if (!c.state.dropVectorStore(id0(c))) throw notFound(`No vector store found with id '${id0(c)}'.`);
+    return { id: id0(c), deleted: true };
+  }),
   route("GET", "/__control/calls", (c) => c.state.callLog()),
   route("DELETE", "/__control/calls", (c) => {
     c.state.clearCalls();
@@ -141,7 +212,21 @@ function checkAuth(req: http.IncomingMessage, keys: string[]): void {
   }
 }
 
-function checkAssistantsAccess(req: http.IncomingMessage, state: FakeState, method: string, path: string): void {
+const V1_DEPRECATED = () =>
+  new ApiError(
+    400,
+    "The v1 Assistants API has been deprecated. Please try again by setting the header 'OpenAI-Beta: assistants=v2'. See the migration guide for more information: https://platform.openai.com/docs/assistants/migration.",
+    "invalid_request_error",
+    null,
+    "invalid_beta",
+  );
+
+/**
+ * `v1Route`: the request matched the legacy v1-only `GET /v1/assistants/{id}/files`.
+ * That route exists only for `assistants=v1` (switchable by `v1Files`); under
+ * v2 it is an unknown URL, as on the real API where v2 dropped it.
+ */
+function checkAssistantsAccess(req: http.IncomingMessage, state: FakeState, method: string, path: string, v1Route: boolean): void {
   const gone = state.config.assistantsGone;
   // 404 is what a removed endpoint answers; 410 is the explicit "shut down" variant.
   if (gone === 404) throw notFound(`Invalid URL (${method} ${path})`);
@@ -150,15 +235,18 @@ function checkAssistantsAccess(req: http.IncomingMessage, state: FakeState, meth
   const betas = String(req.headers["openai-beta"] ?? "")
     .split(",")
     .map((s) => s.trim());
-  if (betas.includes("assistants=v2")) return;
-  if (betas.includes("assistants=v1"))
-    throw new ApiError(
-      400,
-      "The v1 Assistants API has been deprecated. Please try again by setting the header 'OpenAI-Beta: assistants=v2'. See the migration guide for more information: https://platform.openai.com/docs/assistants/migration.",
-      "invalid_request_error",
-      null,
-      "invalid_beta",
-    );
+  if (v1Route && betas.includes("assistants=v1")) {
+    const v1 = state.config.v1Files;
+    if (v1 === "on") return;
+    if (v1 === 404) throw notFound(`Invalid URL (${method} ${path})`);
+    if (v1 === 410) throw new ApiError(410, "The v1 Assistants API has been shut down. Please use the v2 Assistants API or the Responses API.");
+    throw V1_DEPRECATED();
+  }
+  if (betas.includes("assistants=v2")) {
+    if (v1Route) throw notFound(`Invalid URL (${method} ${path})`);
+    return;
+  }
+  if (betas.includes("assistants=v1")) throw V1_DEPRECATED();
   throw new ApiError(
     400,
     "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by setting the header 'OpenAI-Beta: assistants=v2'.",
@@ -228,7 +316,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, state
 
     await sleep(state.config.latencyMs, closing);
     checkAuth(req, state.config.apiKeys);
-    if (ASSISTANTS_PATH.test(path)) checkAssistantsAccess(req, state, method, path);
+    if (ASSISTANTS_PATH.test(path)) checkAssistantsAccess(req, state, method, path, found?.route.template === V1_FILES);
     if (!found) throw notFound(`Invalid URL (${method} ${path})`);
 
     const fault = pickFault(state.faults, state.config.random, state.rand, method, path);

@@ -6,7 +6,26 @@ import { randomBytes } from "node:crypto";
 import { ApiError, invalid, notFound } from "./errors";
 import { compileRules, prng, type ActiveRule, type FaultRule, type RandomFaults } from "./faults";
 import { seedDemo } from "./seed";
-import { checkMetadata, type ListQuery, type Metadata, type NewItem, type Obj, type Role } from "./validate";
+import {
+  checkAssistantSeed,
+  checkMetadata,
+  FILE_STATUSES,
+  type AssistantFields,
+  type AssistantSeed,
+  type Attributes,
+  type ChunkingStrategy,
+  type ExpiresAfter,
+  type FileToAttach,
+  type IngestError,
+  type ListQuery,
+  type Metadata,
+  type NewItem,
+  type NewVectorStore,
+  type Obj,
+  type Role,
+  type ToolResources,
+  type VectorStoreFileStatus,
+} from "./validate";
 
 export interface FakeConfig {
   /** Added to every /v1 call. */
@@ -16,8 +35,26 @@ export interface FakeConfig {
   assistantsGone: 404 | 410 | null;
   /** Accepted bearer keys. */
   apiKeys: string[];
+  /**
+   * The legacy `GET /v1/assistants/{id}/files` with `OpenAI-Beta: assistants=v1`:
+   * "on" answers the list; 400 is what api.openai.com answers today (v1 deprecated,
+   * code invalid_beta); 404 a removed route; 410 an explicit shutdown.
+   */
+  v1Files: "on" | 400 | 404 | 410;
+  /** When vector store ingestion finishes; captured per batch/store when it is created. */
+  ingest: IngestConfig;
 }
-export type ConfigPatch = Partial<Omit<FakeConfig, "random">> & { random?: Partial<RandomFaults> };
+export interface IngestConfig {
+  /** Status reads (GET of the batch or of the store) that still answer in_progress. Default 0. */
+  afterPolls: number;
+  /** Milliseconds before files are processed. Default 0 = processed on the next read. */
+  afterMs: number;
+}
+export type ConfigPatch = Partial<Omit<FakeConfig, "random" | "ingest">> & {
+  random?: Partial<RandomFaults>;
+  ingest?: Partial<IngestConfig>;
+};
+export type { IngestError, VectorStoreFileStatus, AssistantSeed };
 
 export interface MessageSpec {
   role: "user" | "assistant";
@@ -41,6 +78,127 @@ export interface FileSpec {
   filename: string;
   bytes?: number;
   purpose?: string;
+}
+
+/** POST /__control/vector_stores. */
+export interface VectorStoreSpec {
+  id?: string;
+  name?: string;
+  metadata?: Metadata;
+  expires_after?: ExpiresAfter;
+  /** Attached and already completed. */
+  file_ids?: string[];
+  /** Attached with a given state; in_progress files then ingest per the current `ingest` config. */
+  files?: { file_id: string; status?: VectorStoreFileStatus; last_error?: IngestError | null }[];
+}
+
+export interface AssistantObject {
+  id: string;
+  object: "assistant";
+  created_at: number;
+  name: string | null;
+  description: string | null;
+  model: string;
+  instructions: string | null;
+  tools: Obj[];
+  tool_resources: ToolResources | null;
+  metadata: Metadata;
+  temperature: number | null;
+  top_p: number | null;
+  response_format: unknown;
+  reasoning_effort?: string | null;
+  /** Legacy v1 field, present only when seeded. */
+  file_ids?: string[];
+}
+export interface AssistantFileObject {
+  id: string;
+  object: "assistant.file";
+  created_at: number;
+  assistant_id: string;
+}
+interface AssistantRecord {
+  obj: AssistantObject;
+  v1Files: AssistantFileObject[];
+}
+
+/** One ingestion run (a batch, or the file_ids of a store create/seed); done once its config is met. */
+interface IngestJob {
+  createdMs: number;
+  afterPolls: number;
+  afterMs: number;
+  polls: number;
+  done: boolean;
+}
+interface StoreFile {
+  file_id: string;
+  vector_store_id: string;
+  created_at: number;
+  status: VectorStoreFileStatus;
+  last_error: IngestError | null;
+  chunking_strategy: ChunkingStrategy | undefined;
+  attributes: Attributes | null | undefined;
+  job: IngestJob | null;
+}
+interface BatchRecord {
+  id: string;
+  created_at: number;
+  vector_store_id: string;
+  /** The records as attached by this batch (a later retry of a failed file gets a new record). */
+  files: StoreFile[];
+}
+interface VectorStoreRecord {
+  id: string;
+  created_at: number;
+  name: string;
+  metadata: Metadata;
+  expires_after: ExpiresAfter | null;
+  last_active_at: number;
+  /** Insertion order = creation order of the vector store files. */
+  files: Map<string, StoreFile>;
+  batches: Map<string, BatchRecord>;
+}
+export interface FileCounts {
+  in_progress: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  total: number;
+}
+export interface VectorStoreObject {
+  id: string;
+  object: "vector_store";
+  created_at: number;
+  name: string;
+  usage_bytes: number;
+  file_counts: FileCounts;
+  status: "in_progress" | "completed" | "expired";
+  expires_after?: ExpiresAfter;
+  expires_at: number | null;
+  last_active_at: number;
+  metadata: Metadata;
+}
+export interface VectorStoreFileObject {
+  id: string;
+  object: "vector_store.file";
+  usage_bytes: number;
+  created_at: number;
+  vector_store_id: string;
+  status: VectorStoreFileStatus;
+  last_error: IngestError | null;
+  chunking_strategy: Obj;
+  attributes: Attributes;
+}
+export interface VectorStoreFileBatchObject {
+  id: string;
+  object: "vector_store.files_batch";
+  created_at: number;
+  vector_store_id: string;
+  status: "in_progress" | "completed" | "failed" | "cancelled";
+  file_counts: FileCounts;
+}
+export interface VectorStoreSnapshot extends VectorStoreObject {
+  files: VectorStoreFileObject[];
+  batches: (VectorStoreFileBatchObject & { file_ids: string[] })[];
 }
 
 export interface ThreadMessage {
@@ -118,12 +276,14 @@ function newId(prefix: string, hexLen: number): string {
 }
 
 /**
- * Cursor pagination shared by messages and conversation items. `after` starts
- * behind the cursor; `before` (alone) returns the `limit` entries right before
- * it, like the real API. An unknown cursor is a 400: silently answering an
- * empty page would let a client mistake a lost checkpoint for "done".
+ * Cursor pagination shared by every list. `after` starts behind the cursor;
+ * `before` (alone) returns the `limit` entries right before it, like the real
+ * API. An unknown cursor is a 400: silently answering an empty page would let
+ * a client mistake a lost checkpoint for "done". Cursors are looked up in the
+ * unfiltered list, so a `filter` page still continues after an entry whose
+ * status changed since the previous page.
  */
-function paginate<T extends { id: string }>(all: T[], q: ListQuery, what: string): Page<T> {
+function paginate<T extends { id: string }>(all: T[], q: ListQuery, what: string, keep?: (x: T) => boolean): Page<T> {
   const ordered = q.order === "asc" ? all : [...all].reverse();
   const at = (param: string, id: string) => {
     const i = ordered.findIndex((x) => x.id === id);
@@ -132,11 +292,24 @@ function paginate<T extends { id: string }>(all: T[], q: ListQuery, what: string
   };
   const start = q.after ? at("after", q.after) + 1 : 0;
   const end = q.before ? at("before", q.before) : ordered.length;
-  const from = q.before && !q.after ? Math.max(start, end - q.limit) : start;
-  const to = Math.max(from, Math.min(end, from + q.limit));
-  const data = ordered.slice(from, to);
-  const has_more = q.before && !q.after ? from > start : to < end;
+  const window = ordered.slice(start, Math.max(start, end));
+  const candidates = keep ? window.filter(keep) : window;
+  const beforeOnly = !!q.before && !q.after;
+  const from = beforeOnly ? Math.max(0, candidates.length - q.limit) : 0;
+  const data = candidates.slice(from, from + q.limit);
+  const has_more = beforeOnly ? from > 0 : candidates.length > q.limit;
   return { object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more };
+}
+
+const DEFAULT_CHUNKING = { type: "static", static: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } };
+
+function countFiles(files: Iterable<StoreFile>): FileCounts {
+  const counts: FileCounts = { in_progress: 0, completed: 0, failed: 0, cancelled: 0, total: 0 };
+  for (const f of files) {
+    counts[f.status]++;
+    counts.total++;
+  }
+  return counts;
 }
 
 export class FakeState {
@@ -144,6 +317,10 @@ export class FakeState {
   private files = new Map<string, FileObject>();
   private conversations = new Map<string, ConversationSnapshot>();
   private itemIds = new Set<string>();
+  private assistants = new Map<string, AssistantRecord>();
+  private vectorStores = new Map<string, VectorStoreRecord>();
+  /** file id → the error its ingestion ends with (any store, until cleared). */
+  private failIngest = new Map<string, IngestError>();
   private rules: ActiveRule[] = [];
   private calls: CallRecord[] = [];
   private callTotal = 0;
@@ -164,6 +341,9 @@ export class FakeState {
     this.files.clear();
     this.conversations.clear();
     this.itemIds.clear();
+    this.assistants.clear();
+    this.vectorStores.clear();
+    this.failIngest.clear();
     this.rules = [];
     this.clearCalls();
     this.config = {
@@ -171,14 +351,26 @@ export class FakeState {
       random: { rate500: 0, rate429: 0, retryAfter: 1, rateCommitThenFail: 0, seed: 1 },
       assistantsGone: null,
       apiKeys: [...this.defaults.apiKeys],
+      v1Files: "on",
+      ingest: { afterPolls: 0, afterMs: 0 },
     };
     this.rand = prng(this.config.random.seed);
     if (opts.seed === "demo") seedDemo(this);
   }
 
   configure(patch: ConfigPatch): FakeConfig {
-    const { random, ...rest } = patch;
-    this.config = { ...this.config, ...rest, random: { ...this.config.random, ...random } };
+    const { random, ingest, ...rest } = patch;
+    if (rest.v1Files !== undefined && !["on", 400, 404, 410].includes(rest.v1Files))
+      throw invalid("v1Files", `Invalid 'v1Files': expected "on", 400, 404 or 410.`);
+    for (const [k, v] of Object.entries(ingest ?? {}))
+      if (!["afterPolls", "afterMs"].includes(k) || typeof v !== "number" || !(v >= 0))
+        throw invalid(`ingest.${k}`, `Invalid 'ingest.${k}': expected afterPolls/afterMs, a number >= 0.`);
+    this.config = {
+      ...this.config,
+      ...rest,
+      random: { ...this.config.random, ...random },
+      ingest: { ...this.config.ingest, ...ingest },
+    };
     if (random?.seed !== undefined) this.rand = prng(random.seed);
     return this.config;
   }
@@ -232,6 +424,101 @@ export class FakeState {
       status: "processed",
     });
     return id;
+  }
+
+  /** Seeds an assistant (v2 shape plus legacy `retrieval` tools, `file_ids`, `v1_file_ids`); 409 if the id exists. */
+  createAssistant(spec: AssistantSeed): string {
+    const seed = checkAssistantSeed(spec ?? {});
+    const id = seed.id ?? newId("asst_", 24);
+    if (this.assistants.has(id)) throw new ApiError(409, `Assistant '${id}' already exists.`, "invalid_request_error", "id");
+    const created_at = nowSec();
+    const obj: AssistantObject = {
+      id,
+      object: "assistant",
+      created_at,
+      name: seed.name ?? null,
+      description: seed.description ?? null,
+      model: seed.model ?? "gpt-4o",
+      instructions: seed.instructions ?? null,
+      tools: seed.tools ?? [],
+      tool_resources: seed.tool_resources ?? {},
+      metadata: seed.metadata ?? {},
+      temperature: seed.temperature !== undefined ? seed.temperature : 1,
+      top_p: seed.top_p !== undefined ? seed.top_p : 1,
+      response_format: seed.response_format !== undefined ? seed.response_format : "auto",
+      ...(seed.reasoning_effort !== undefined ? { reasoning_effort: seed.reasoning_effort } : {}),
+      ...(seed.file_ids ? { file_ids: [...seed.file_ids] } : {}),
+    };
+    const v1Files = (seed.v1_file_ids ?? []).map((fid) => ({
+      id: fid,
+      object: "assistant.file" as const,
+      created_at,
+      assistant_id: id,
+    }));
+    this.assistants.set(id, { obj, v1Files });
+    return id;
+  }
+
+  assistantSnapshots(): (AssistantObject & { v1_file_ids: string[] })[] {
+    return [...this.assistants.values()].map((a) => ({ ...structuredClone(a.obj), v1_file_ids: a.v1Files.map((f) => f.id) }));
+  }
+
+  /**
+   * Seeds a vector store whose files are already attached: `file_ids` completed,
+   * `files` with the given status (in_progress ones ingest per the current config).
+   */
+  seedVectorStore(spec: VectorStoreSpec = {}): string {
+    const id = spec.id ?? newId("vs_", 24);
+    if (this.vectorStores.has(id)) throw new ApiError(409, `Vector store '${id}' already exists.`, "invalid_request_error", "id");
+    const entries = [
+      ...(spec.file_ids ?? []).map((file_id) => ({ file_id, status: "completed" as const, last_error: null })),
+      ...(spec.files ?? []),
+    ];
+    entries.forEach((f, i) => {
+      if (typeof f?.file_id !== "string") throw invalid(`files[${i}].file_id`, `Missing required parameter: 'files[${i}].file_id'.`);
+      if (f.status !== undefined && !FILE_STATUSES.includes(f.status))
+        throw invalid(`files[${i}].status`, `Invalid value: '${String(f.status)}'. Supported values are: ${FILE_STATUSES.join(", ")}.`);
+    });
+    const store = this.newStore(id, {
+      name: spec.name,
+      metadata: checkMetadata(spec.metadata),
+      expires_after: spec.expires_after,
+      files: [],
+    });
+    const job = this.newJob();
+    for (const f of entries) {
+      const status = f.status ?? "completed";
+      store.files.set(f.file_id, {
+        ...this.newStoreFile(store, { file_id: f.file_id }, status === "in_progress" ? job : null),
+        status,
+        last_error: f.last_error ?? (status === "failed" ? { code: "server_error", message: "Ingestion failed." } : null),
+      });
+    }
+    this.vectorStores.set(id, store);
+    return id;
+  }
+
+  /** Simulates a vector store that expired or was deleted out of band; false if unknown. */
+  dropVectorStore(id: string): boolean {
+    return this.vectorStores.delete(id);
+  }
+
+  /** From now on, ingestion of this file (in any store) ends `failed` with this error. */
+  failFileIngestion(fileId: string, error: IngestError): void {
+    if (!this.files.has(fileId)) throw notFound(`No such File object: ${fileId}`, "id");
+    this.failIngest.set(fileId, { ...error });
+  }
+  clearFileIngestionFailure(fileId: string): boolean {
+    return this.failIngest.delete(fileId);
+  }
+
+  /** Observer only: never advances ingestion (only /v1 reads do). */
+  vectorStoreSnapshots(): VectorStoreSnapshot[] {
+    return [...this.vectorStores.values()].map((s) => this.snapshotOf(s));
+  }
+  vectorStoreSnapshot(id: string): VectorStoreSnapshot | undefined {
+    const s = this.vectorStores.get(id);
+    return s && this.snapshotOf(s);
   }
 
   conversationSnapshots(): ConversationSnapshot[] {
@@ -301,7 +588,261 @@ export class FakeState {
     return paginate(this.conversation(conversationId).items, q, "item");
   }
 
+  // ----- assistants -----
+
+  listAssistants(q: ListQuery): Page<AssistantObject> {
+    return paginate([...this.assistants.values()].map((a) => a.obj), q, "assistant");
+  }
+
+  getAssistant(id: string): AssistantObject {
+    return this.assistant(id).obj;
+  }
+
+  /** Fields given replace the stored ones; `tool_resources` per tool (null clears it to {}); `metadata` wholesale. */
+  modifyAssistant(id: string, patch: AssistantFields): AssistantObject {
+    const a = this.assistant(id);
+    const { tool_resources, metadata, ...rest } = patch;
+    Object.assign(a.obj, rest);
+    if (tool_resources === null) a.obj.tool_resources = {};
+    else if (tool_resources) {
+      const tr: ToolResources = { ...a.obj.tool_resources };
+      if (tool_resources.code_interpreter) tr.code_interpreter = { file_ids: tool_resources.code_interpreter.file_ids ?? [] };
+      if (tool_resources.file_search) tr.file_search = { vector_store_ids: tool_resources.file_search.vector_store_ids ?? [] };
+      a.obj.tool_resources = tr;
+    }
+    if (metadata !== undefined) a.obj.metadata = metadata;
+    return a.obj;
+  }
+
+  /** The v1 AssistantFiles list (OpenAI-Beta: assistants=v1). */
+  listAssistantFiles(id: string, q: ListQuery): Page<AssistantFileObject> {
+    return paginate(this.assistant(id).v1Files, q, "assistant file");
+  }
+
+  // ----- vector stores -----
+
+  fileExists = (id: string): boolean => this.files.has(id);
+  vectorStoreExists = (id: string): boolean => this.vectorStores.has(id);
+
+  /** Files from `file_ids` start in_progress and ingest like a batch (the create answer shows in_progress). */
+  createVectorStore(spec: NewVectorStore): VectorStoreObject {
+    const store = this.newStore(newId("vs_", 24), spec);
+    this.vectorStores.set(store.id, store);
+    return this.storeObject(store);
+  }
+
+  listVectorStores(q: ListQuery): Page<VectorStoreObject> {
+    for (const s of this.vectorStores.values()) this.settle(s);
+    return paginate([...this.vectorStores.values()].map((s) => this.storeObject(s)), q, "vector store");
+  }
+
+  /** A status read: settles what is due, then counts as a poll for the store's unfinished ingestion. */
+  getVectorStore(id: string): VectorStoreObject {
+    const store = this.store(id);
+    this.settle(store);
+    const out = this.storeObject(store);
+    this.countPoll(store.files.values());
+    return out;
+  }
+
+  /** 404 unless the store exists (lets a write answer 404 before validating its body). */
+  assertVectorStore(id: string): void {
+    this.store(id);
+  }
+
+  deleteVectorStore(id: string) {
+    this.store(id);
+    this.vectorStores.delete(id);
+    return { id, object: "vector_store.deleted" as const, deleted: true };
+  }
+
+  listVectorStoreFiles(id: string, q: ListQuery & { filter?: VectorStoreFileStatus }): Page<VectorStoreFileObject> {
+    const store = this.store(id);
+    this.settle(store);
+    const files = [...store.files.values()].map((f) => this.fileObject(f));
+    return paginate(files, q, "file", q.filter && ((f) => f.status === q.filter));
+  }
+
+  /**
+   * Attaches files through a batch. A file already in the store is not
+   * duplicated: in_progress/completed ones keep their record (and count in
+   * this batch as they are), failed/cancelled ones are ingested again.
+   */
+  createFileBatch(storeId: string, files: FileToAttach[]): VectorStoreFileBatchObject {
+    const store = this.store(storeId);
+    const job = this.newJob();
+    const batch: BatchRecord = { id: newId("vsfb_", 32), created_at: nowSec(), vector_store_id: store.id, files: [] };
+    const seen = new Set<string>();
+    for (const f of files) {
+      if (seen.has(f.file_id)) continue;
+      seen.add(f.file_id);
+      const existing = store.files.get(f.file_id);
+      if (existing && (existing.status === "in_progress" || existing.status === "completed")) {
+        batch.files.push(existing);
+        continue;
+      }
+      const record = this.newStoreFile(store, f, job);
+      store.files.delete(f.file_id); // a retried file moves to the end (its new created_at)
+      store.files.set(f.file_id, record);
+      batch.files.push(record);
+    }
+    store.batches.set(batch.id, batch);
+    store.last_active_at = nowSec();
+    return this.batchObject(batch);
+  }
+
+  /** A status read: settles what is due, then counts as a poll for the batch's unfinished files. */
+  getFileBatch(storeId: string, batchId: string): VectorStoreFileBatchObject {
+    const { store, batch } = this.batch(storeId, batchId);
+    this.settle(store);
+    const out = this.batchObject(batch);
+    this.countPoll(batch.files);
+    return out;
+  }
+
+  listBatchFiles(storeId: string, batchId: string, q: ListQuery & { filter?: VectorStoreFileStatus }): Page<VectorStoreFileObject> {
+    const { store, batch } = this.batch(storeId, batchId);
+    this.settle(store);
+    const files = batch.files.map((f) => this.fileObject(f));
+    return paginate(files, q, "file", q.filter && ((f) => f.status === q.filter));
+  }
+
   // ---------- internals ----------
+
+  private assistant(id: string): AssistantRecord {
+    const a = this.assistants.get(id);
+    if (!a) throw notFound(`No assistant found with id '${id}'.`);
+    return a;
+  }
+
+  private store(id: string): VectorStoreRecord {
+    const s = this.vectorStores.get(id);
+    if (!s) throw notFound(`No vector store found with id '${id}'.`);
+    return s;
+  }
+
+  private batch(storeId: string, batchId: string): { store: VectorStoreRecord; batch: BatchRecord } {
+    const store = this.store(storeId);
+    const batch = store.batches.get(batchId);
+    if (!batch) throw notFound(`No file batch found with id '${batchId}' in vector store '${storeId}'.`);
+    return { store, batch };
+  }
+
+  private newJob(): IngestJob {
+    const { afterPolls, afterMs } = this.config.ingest;
+    return { createdMs: Date.now(), afterPolls, afterMs, polls: 0, done: false };
+  }
+
+  private newStore(id: string, spec: NewVectorStore): VectorStoreRecord {
+    const now = nowSec();
+    const store: VectorStoreRecord = {
+      id,
+      created_at: now,
+      name: spec.name ?? "",
+      metadata: spec.metadata,
+      expires_after: spec.expires_after ?? null,
+      last_active_at: now,
+      files: new Map(),
+      batches: new Map(),
+    };
+    if (spec.files.length) {
+      const job = this.newJob();
+      for (const f of spec.files)
+        if (!store.files.has(f.file_id)) store.files.set(f.file_id, this.newStoreFile(store, f, job));
+    }
+    return store;
+  }
+
+  private newStoreFile(store: VectorStoreRecord, f: Pick<FileToAttach, "file_id"> & Partial<FileToAttach>, job: IngestJob | null): StoreFile {
+    return {
+      file_id: f.file_id,
+      vector_store_id: store.id,
+      created_at: nowSec(),
+      status: job ? "in_progress" : "completed",
+      last_error: null,
+      chunking_strategy: f.chunking_strategy,
+      attributes: f.attributes,
+      job,
+    };
+  }
+
+  /** Finishes every in_progress file whose job is due: completed, or failed with its marked error. */
+  private settle(store: VectorStoreRecord): void {
+    const now = Date.now();
+    const finish = (f: StoreFile) => {
+      const job = f.job;
+      if (f.status !== "in_progress" || !job) return;
+      if (!job.done && job.polls >= job.afterPolls && now - job.createdMs >= job.afterMs) job.done = true;
+      if (!job.done) return;
+      const error = this.failIngest.get(f.file_id);
+      f.status = error ? "failed" : "completed";
+      f.last_error = error ? { ...error } : null;
+    };
+    for (const f of store.files.values()) finish(f);
+    for (const b of store.batches.values()) b.files.forEach(finish);
+  }
+
+  /** One poll for each distinct job that still has an in_progress file among `files`. */
+  private countPoll(files: Iterable<StoreFile>): void {
+    const jobs = new Set<IngestJob>();
+    for (const f of files) if (f.status === "in_progress" && f.job && !f.job.done) jobs.add(f.job);
+    for (const job of jobs) job.polls++;
+  }
+
+  private fileObject(f: StoreFile): VectorStoreFileObject {
+    return {
+      id: f.file_id,
+      object: "vector_store.file",
+      usage_bytes: f.status === "completed" ? (this.files.get(f.file_id)?.bytes ?? 0) : 0,
+      created_at: f.created_at,
+      vector_store_id: f.vector_store_id,
+      status: f.status,
+      last_error: f.last_error && { ...f.last_error },
+      chunking_strategy: f.chunking_strategy?.type === "static" ? structuredClone(f.chunking_strategy) : structuredClone(DEFAULT_CHUNKING),
+      attributes: { ...(f.attributes ?? {}) },
+    };
+  }
+
+  private storeObject(s: VectorStoreRecord): VectorStoreObject {
+    const file_counts = countFiles(s.files.values());
+    let usage_bytes = 0;
+    for (const f of s.files.values()) if (f.status === "completed") usage_bytes += this.files.get(f.file_id)?.bytes ?? 0;
+    return {
+      id: s.id,
+      object: "vector_store",
+      created_at: s.created_at,
+      name: s.name,
+      usage_bytes,
+      file_counts,
+      status: file_counts.in_progress > 0 ? "in_progress" : "completed",
+      ...(s.expires_after ? { expires_after: { ...s.expires_after } } : {}),
+      expires_at: s.expires_after ? s.last_active_at + s.expires_after.days * 86_400 : null,
+      last_active_at: s.last_active_at,
+      metadata: { ...s.metadata },
+    };
+  }
+
+  /** in_progress while any file is; failed if every file failed; cancelled if every file was cancelled; else completed. */
+  private batchObject(b: BatchRecord): VectorStoreFileBatchObject {
+    const file_counts = countFiles(b.files);
+    const status =
+      file_counts.in_progress > 0
+        ? "in_progress"
+        : file_counts.total > 0 && file_counts.failed === file_counts.total
+          ? "failed"
+          : file_counts.total > 0 && file_counts.cancelled === file_counts.total
+            ? "cancelled"
+            : "completed";
+    return { id: b.id, object: "vector_store.files_batch", created_at: b.created_at, vector_store_id: b.vector_store_id, status, file_counts };
+  }
+
+  private snapshotOf(s: VectorStoreRecord): VectorStoreSnapshot {
+    return {
+      ...this.storeObject(s),
+      files: [...s.files.values()].map((f) => this.fileObject(f)),
+      batches: [...s.batches.values()].map((b) => ({ ...this.batchObject(b), file_ids: b.files.map((f) => f.file_id) })),
+    };
+  }
 
   private conversation(id: string): ConversationSnapshot {
     const c = this.conversations.get(id);

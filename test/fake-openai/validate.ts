@@ -247,21 +247,33 @@ function checkItem(v: unknown, path: string, itemExists: (id: string) => boolean
   return { role, content: item.content as Obj[], ...(item.phase !== undefined ? { phase: item.phase as string | null } : {}) };
 }
 
-function checkItems(v: unknown, itemExists: (id: string) => boolean, min: number): NewItem[] {
-  const list = anyArray(v, "items") as unknown[];
-  if (list.length > 20)
+/** Array length limits with the real API's wording (checked before the elements). */
+function checkLength(v: unknown, path: string, max: number, min = 0): unknown[] {
+  const list = anyArray(v, path) as unknown[];
+  if (list.length > max)
     throw invalid(
-      "items",
-      `Invalid 'items': array too long. Expected an array with maximum length 20, but got an array with length ${list.length} instead.`,
+      path,
+      `Invalid '${path}': array too long. Expected an array with maximum length ${max}, but got an array with length ${list.length} instead.`,
       "array_above_max_length",
     );
   if (list.length < min)
     throw invalid(
-      "items",
-      "Invalid 'items': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-      "empty_array",
+      path,
+      list.length === 0
+        ? `Invalid '${path}': empty array. Expected an array with minimum length ${min}, but got an empty array instead.`
+        : `Invalid '${path}': array too short. Expected an array with minimum length ${min}, but got an array with length ${list.length} instead.`,
+      list.length === 0 ? "empty_array" : "array_below_min_length",
     );
-  return list.map((item, i) => checkItem(item, `items[${i}]`, itemExists));
+  return list;
+}
+
+const listOf =
+  (check: Check, max: number, min = 0): Check =>
+  (v, path) =>
+    checkLength(v, path, max, min).map((el, i) => check(el, `${path}[${i}]`));
+
+function checkItems(v: unknown, itemExists: (id: string) => boolean, min: number): NewItem[] {
+  return checkLength(v, "items", 20, min).map((item, i) => checkItem(item, `items[${i}]`, itemExists));
 }
 
 // ---------- metadata ----------
@@ -350,4 +362,291 @@ export function checkListQuery(q: URLSearchParams, allowBefore: boolean): ListQu
   const after = q.get("after") || undefined;
   const before = allowBefore ? q.get("before") || undefined : undefined;
   return { limit, order, after, before };
+}
+
+// ---------- scalars used by assistants and vector stores ----------
+
+const bool: Check = (v, path) => {
+  if (typeof v !== "boolean") throw wrongType(path, "a boolean", v);
+  return v;
+};
+const maxLen =
+  (max: number): Check =>
+  (v, path) => {
+    str(v, path);
+    const n = (v as string).length;
+    if (n > max)
+      throw invalid(
+        path,
+        `Invalid '${path}': string too long. Expected a string with maximum length ${max}, but got a string with length ${n} instead.`,
+        "string_above_max_length",
+      );
+    return v;
+  };
+/** A number (integer: true → integers only) in [min, max], worded like the real validator. */
+const numberIn =
+  (min: number, max: number, integer = false): Check =>
+  (v, path) => {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw wrongType(path, integer ? "an integer" : "a number", v);
+    if (integer && !Number.isInteger(v)) throw wrongType(path, "an integer", v);
+    const kind = Number.isInteger(v) ? "integer" : "decimal";
+    if (v < min)
+      throw invalid(path, `Invalid '${path}': ${kind} below minimum value. Expected a value >= ${min}, but got ${v} instead.`, `${kind}_below_min_value`);
+    if (v > max)
+      throw invalid(path, `Invalid '${path}': ${kind} above maximum value. Expected a value <= ${max}, but got ${v} instead.`, `${kind}_above_max_value`);
+    return v;
+  };
+
+// ---------- assistants (spec: AssistantObject / ModifyAssistantRequest) ----------
+
+export interface AssistantFields {
+  model?: string;
+  name?: string | null;
+  description?: string | null;
+  instructions?: string | null;
+  tools?: Obj[];
+  tool_resources?: ToolResources | null;
+  metadata?: Metadata;
+  temperature?: number | null;
+  top_p?: number | null;
+  response_format?: unknown;
+  reasoning_effort?: string | null;
+}
+export interface ToolResources {
+  code_interpreter?: { file_ids?: string[] };
+  file_search?: { vector_store_ids?: string[] };
+}
+
+const functionObject = object({
+  name: req(maxLen(64)),
+  description: opt(str),
+  parameters: opt(anyObject),
+  strict: opt(nullable(bool)),
+});
+const TOOLS = {
+  code_interpreter: object({ type: TYPE }),
+  file_search: object({
+    type: TYPE,
+    file_search: opt(object({ max_num_results: opt(numberIn(1, 50, true)), ranking_options: opt(anyObject) })),
+  }),
+  function: object({ type: TYPE, function: req(functionObject) }),
+};
+const v2Tool = union(TOOLS);
+/** Seeds may carry the v1 `retrieval` tool that old assistants still report. */
+const seedTool = union({ ...TOOLS, retrieval: object({ type: TYPE }) });
+
+const toolResources = object({
+  code_interpreter: opt(object({ file_ids: opt(listOf(str, 20)) })),
+  file_search: opt(object({ vector_store_ids: opt(listOf(str, 1)) })),
+});
+
+const responseFormat: Check = (v, path) =>
+  v === "auto"
+    ? v
+    : union({
+        text: object({ type: TYPE }),
+        json_object: object({ type: TYPE }),
+        json_schema: object({
+          type: TYPE,
+          json_schema: req(
+            object({ name: req(maxLen(64)), description: opt(str), schema: opt(anyObject), strict: opt(nullable(bool)) }),
+          ),
+        }),
+      })(v, path);
+
+const assistantShape = (tool: Check): Shape => ({
+  model: opt(str),
+  reasoning_effort: opt(nullable(enumOf(["none", "minimal", "low", "medium", "high", "xhigh", "max"]))),
+  name: opt(nullable(maxLen(256))),
+  description: opt(nullable(maxLen(512))),
+  instructions: opt(nullable(maxLen(256_000))),
+  tools: opt(listOf(tool, 128)),
+  tool_resources: opt(nullable(toolResources)),
+  metadata: opt((v) => checkMetadata(v)),
+  temperature: opt(nullable(numberIn(0, 2))),
+  top_p: opt(nullable(numberIn(0, 1))),
+  response_format: opt(nullable(responseFormat)),
+});
+
+/** What the modify/seed checks look up (ids that must name live objects). */
+export interface Lookup {
+  fileExists(id: string): boolean;
+  vectorStoreExists(id: string): boolean;
+}
+
+function checkResourceIds(tr: ToolResources | null | undefined, lookup: Lookup): void {
+  tr?.code_interpreter?.file_ids?.forEach((id, i) => {
+    const param = `tool_resources.code_interpreter.file_ids[${i}]`;
+    if (!lookup.fileExists(id)) throw invalid(param, `Invalid '${param}': no file found with id '${id}'.`, null);
+  });
+  tr?.file_search?.vector_store_ids?.forEach((id, i) => {
+    const param = `tool_resources.file_search.vector_store_ids[${i}]`;
+    if (!lookup.vectorStoreExists(id))
+      throw invalid(param, `Invalid '${param}': no vector store found with id '${id}'.`, null);
+  });
+}
+
+/** POST /v1/assistants/{id} (ModifyAssistantRequest): only v2 tools; referenced files and stores must exist. */
+export function checkModifyAssistant(body: unknown, lookup: Lookup): AssistantFields {
+  const o = checkShape(asObject(body, "body"), "", assistantShape(v2Tool)) as AssistantFields;
+  checkResourceIds(o.tool_resources, lookup);
+  return o;
+}
+
+export interface AssistantSeed extends AssistantFields {
+  id?: string;
+  /** Legacy v1 field; returned on the v2 object only when seeded. */
+  file_ids?: string[];
+  /** What `GET /v1/assistants/{id}/files` (assistants=v1) lists. */
+  v1_file_ids?: string[];
+}
+
+/** POST /__control/assistants: the v2 shape plus legacy `retrieval` tools, `file_ids` and `v1_file_ids`. Ids are not checked (old data may point at deleted files/stores). */
+export function checkAssistantSeed(body: unknown): AssistantSeed {
+  return checkShape(asObject(body, "body"), "", {
+    ...assistantShape(seedTool),
+    id: opt(str),
+    file_ids: opt(listOf(str, 10_000)),
+    v1_file_ids: opt(listOf(str, 10_000)),
+  }) as AssistantSeed;
+}
+
+// ---------- vector stores (spec: CreateVectorStoreRequest / CreateVectorStoreFileBatchRequest) ----------
+
+export interface ExpiresAfter {
+  anchor: "last_active_at";
+  days: number;
+}
+export type ChunkingStrategy = { type: "auto" } | { type: "static"; static: { max_chunk_size_tokens: number; chunk_overlap_tokens: number } };
+export type Attributes = Record<string, string | number | boolean>;
+export interface FileToAttach {
+  file_id: string;
+  chunking_strategy?: ChunkingStrategy;
+  attributes?: Attributes | null;
+}
+export interface NewVectorStore {
+  name?: string;
+  description?: string;
+  metadata: Metadata;
+  expires_after?: ExpiresAfter;
+  files: FileToAttach[];
+}
+
+const expiresAfter = object({ anchor: req(enumOf(["last_active_at"])), days: req(numberIn(1, 365, true)) });
+
+const chunkingStrategy = union({
+  auto: object({ type: TYPE }),
+  static: object({
+    type: TYPE,
+    static: req(
+      object({ max_chunk_size_tokens: req(numberIn(100, 4096, true)), chunk_overlap_tokens: req(nonNegInt) }, (o, path) => {
+        if ((o.chunk_overlap_tokens as number) > (o.max_chunk_size_tokens as number) / 2)
+          throw invalid(
+            join(path, "chunk_overlap_tokens"),
+            `Invalid '${join(path, "chunk_overlap_tokens")}': must not exceed half of 'max_chunk_size_tokens'.`,
+          );
+        return o;
+      }),
+    ),
+  }),
+});
+
+/** VectorStoreFileAttributes: ≤16 pairs, keys ≤64, values string ≤512 | number | boolean. */
+const attributes: Check = (v, path) => {
+  const o = asObject(v, path);
+  const entries = Object.entries(o);
+  if (entries.length > 16)
+    throw invalid(
+      path,
+      `Invalid '${path}': too many properties. Expected an object with at most 16 properties, but got an object with ${entries.length} properties instead.`,
+      "object_above_max_properties",
+    );
+  for (const [k, val] of entries) {
+    if (k.length > 64) throw invalid(path, `Invalid '${path}': key '${k.slice(0, 20)}…' is too long. Expected a key with maximum length 64.`, "string_above_max_length");
+    if (typeof val === "string") maxLen(512)(val, `${path}.${k}`);
+    else if (typeof val !== "number" && typeof val !== "boolean")
+      throw wrongType(`${path}.${k}`, "a string, number or boolean", val);
+  }
+  return o;
+};
+
+/** Unknown file ids are rejected up front (400, nothing written); see README "Decisions". */
+function checkFilesExist(files: FileToAttach[], path: (i: number) => string, fileExists: (id: string) => boolean): void {
+  files.forEach((f, i) => {
+    if (!fileExists(f.file_id)) throw invalid(path(i), `Invalid '${path(i)}': no file found with id '${f.file_id}'.`, null);
+  });
+}
+
+/** POST /v1/vector_stores. `file_ids` ≤ 500 (spec). */
+export function checkCreateVectorStore(body: unknown, fileExists: (id: string) => boolean): NewVectorStore {
+  const o = checkShape(asObject(body, "body"), "", {
+    file_ids: opt(listOf(str, 500)),
+    name: opt(str),
+    description: opt(maxLen(512)),
+    expires_after: opt(expiresAfter),
+    chunking_strategy: opt(chunkingStrategy),
+    metadata: opt((v) => checkMetadata(v)),
+  });
+  const strategy = o.chunking_strategy as ChunkingStrategy | undefined;
+  const files = ((o.file_ids ?? []) as string[]).map((file_id) => ({ file_id, chunking_strategy: strategy }));
+  checkFilesExist(files, (i) => `file_ids[${i}]`, fileExists);
+  return {
+    name: o.name as string | undefined,
+    description: o.description as string | undefined,
+    metadata: (o.metadata ?? {}) as Metadata,
+    expires_after: o.expires_after as ExpiresAfter | undefined,
+    files,
+  };
+}
+
+/** POST /v1/vector_stores/{id}/file_batches: exactly one of `file_ids` / `files`, each 1..2000. */
+export function checkCreateFileBatch(body: unknown, fileExists: (id: string) => boolean): FileToAttach[] {
+  const o = checkShape(asObject(body, "body"), "", {
+    file_ids: opt(listOf(str, 2000, 1)),
+    files: opt(
+      listOf(object({ file_id: req(str), chunking_strategy: opt(chunkingStrategy), attributes: opt(nullable(attributes)) }), 2000, 1),
+    ),
+    chunking_strategy: opt(chunkingStrategy),
+    attributes: opt(nullable(attributes)),
+  });
+  if (o.file_ids !== undefined && o.files !== undefined)
+    throw invalid("files", "Invalid 'files': 'file_ids' and 'files' are mutually exclusive; provide only one.");
+  if (o.files !== undefined) {
+    // The per-file form ignores the global attributes/chunking_strategy (spec).
+    const files = o.files as FileToAttach[];
+    checkFilesExist(files, (i) => `files[${i}].file_id`, fileExists);
+    return files;
+  }
+  if (o.file_ids === undefined) throw missing("file_ids");
+  const files = (o.file_ids as string[]).map((file_id) => ({
+    file_id,
+    chunking_strategy: o.chunking_strategy as ChunkingStrategy | undefined,
+    attributes: o.attributes as Attributes | null | undefined,
+  }));
+  checkFilesExist(files, (i) => `file_ids[${i}]`, fileExists);
+  return files;
+}
+
+export type VectorStoreFileStatus = "in_progress" | "completed" | "failed" | "cancelled";
+export const FILE_STATUSES: readonly VectorStoreFileStatus[] = ["in_progress", "completed", "failed", "cancelled"];
+
+/** limit/order/after/before plus `filter` (file status) of the vector store file lists. */
+export function checkFileListQuery(q: URLSearchParams): ListQuery & { filter?: VectorStoreFileStatus } {
+  const filter = q.get("filter");
+  return {
+    ...checkListQuery(q, true),
+    ...(filter !== null ? { filter: enumOf(FILE_STATUSES)(filter, "filter") as VectorStoreFileStatus } : {}),
+  };
+}
+
+export interface IngestError {
+  code: "server_error" | "unsupported_file" | "invalid_file";
+  message: string;
+}
+/** Body of POST /__control/files/{id}/fail-ingest (VectorStoreFileObject.last_error). */
+export function checkIngestError(body: unknown): IngestError {
+  return checkShape(asObject(body, "body"), "", {
+    code: req(enumOf(["server_error", "unsupported_file", "invalid_file"])),
+    message: req(str),
+  }) as unknown as IngestError;
 }
