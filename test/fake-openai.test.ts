@@ -1,32 +1,7 @@
 // The fake OpenAI must reject what the real API rejects and fail the way the
 // real API fails; otherwise ferry's tests prove nothing. These tests pin that.
 import { beforeEach, describe, expect, it } from "vitest";
-import { inject } from "vitest";
-
-const base = inject("fakeOpenAIUrl");
-const BETA = { "OpenAI-Beta": "assistants=v2" };
-
-interface Res {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  return { status: res.status, headers: res.headers, body: await res.json() };
-}
-const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  call(method, `/v1${path}`, body, { Authorization: "Bearer sk-test", ...headers });
-const ctl = async (method: string, path: string, body?: unknown) => {
-  const res = await call(method, `/__control${path}`, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body;
-};
+import { api, BETA, call, ctl } from "./fake-openai/http-client";
 
 const userItem = (text: string) => ({ type: "message", role: "user", content: [{ type: "input_text", text }] });
 const newConversation = async (items: unknown[] = []) => (await api("POST", "/conversations", { items })).body.id as string;
