@@ -21,10 +21,10 @@ export async function findThreads(db: Database, threadIds: readonly string[]): P
 /** Registers threads as pending; known ones are left as they are. Returns how many were new. */
 export async function registerThreads(db: Database, threadIds: readonly string[]): Promise<number> {
   let added = 0;
-  // Two bound values per row (id plus nothing else) keep each statement under D1's parameter cap.
   for (let i = 0; i < threadIds.length; i += IDS_PER_STATEMENT) {
-    const values = threadIds.slice(i, i + IDS_PER_STATEMENT).map((threadId) => ({ threadId }));
-    const inserted = await db.insert(threads).values(values).onConflictDoNothing().returning({ id: threads.threadId });
+    // Only the id is bound (drizzle's insert would bind every defaulted column too).
+    const values = sql.join(threadIds.slice(i, i + IDS_PER_STATEMENT).map((id) => sql`(${id})`), sql`, `);
+    const inserted = await db.all(sql`insert into ${threads} (thread_id) values ${values} on conflict do nothing returning thread_id`);
     added += inserted.length;
   }
   return added;
