@@ -38,7 +38,11 @@ export type WarningCode =
   | "citation_file_missing"
   | "metadata_overflow"
   | "metadata_no_room_for_thread_id"
-  | "possible_orphan_conversation";
+  | "possible_orphan_conversation"
+  // Prompt spec (contract §5): what an assistant's settings lose on the way to `responses.create`.
+  | "file_search_without_store"
+  | "file_search_ranker_replaced"
+  | "code_interpreter_files_truncated";
 
 /** The API's cap on items per create / append call (spec: maxItems 20). */
 export const MAX_ITEMS_PER_WRITE = 20;
