@@ -10,12 +10,13 @@ const PAGE_SIZE = 500;
 const PAGES_PER_INVOCATION = 10;
 
 /**
- * Starts a backfill run. The fan-out itself travels over the queue page by page, so a run over
+ * Starts a backfill run over the known threads and the source's assistants (contract §5).
+ * The fan-out itself travels over the queue page by page, so a run over
  * any number of threads stays within one invocation's limits, and the HTTP trigger answers at once.
  */
 export async function startBackfill(db: Database, queue: MigrationsQueue, trigger: BackfillRun["trigger"], now: number): Promise<BackfillRun> {
   const run = await createRun(db, trigger, now);
-  await queue.send({ type: "backfill_page", run_id: run.id, after: null });
+  await queue.sendBatch([{ body: { type: "backfill_page", run_id: run.id, after: null } }, { body: { type: "discover_assistants", after: null } }]);
   return run;
 }
 

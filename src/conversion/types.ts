@@ -42,7 +42,12 @@ export type WarningCode =
   // Prompt spec (contract §5): what an assistant's settings lose on the way to `responses.create`.
   | "file_search_without_store"
   | "file_search_ranker_replaced"
-  | "code_interpreter_files_truncated";
+  | "code_interpreter_files_truncated"
+  // Files backfill (contract §5): stores and files that could not be kept as they were.
+  | "file_missing"
+  | "vector_store_lost"
+  | "file_source_skipped"
+  | "tool_resources_not_updated";
 
 /** The API's cap on items per create / append call (spec: maxItems 20). */
 export const MAX_ITEMS_PER_WRITE = 20;

@@ -1,10 +1,15 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { AttachedFiles, SourceToolResources } from "../conversion/tool-resources";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { PromptSpec } from "../conversion/prompt-spec";
+import type { AttachedFiles, SourceToolResources, ToolResources } from "../conversion/tool-resources";
 import type { MigrationWarning } from "../conversion/types";
 
 export const THREAD_STATUSES = ["pending", "migrating", "migrated", "failed", "source_unavailable"] as const;
 export type ThreadStatus = (typeof THREAD_STATUSES)[number];
+
+/** Where an owner's files stand: being attached/ingested, all settled, or not checkable. */
+export const FILES_STATUSES = ["ingesting", "synced", "failed", "source_unavailable"] as const;
+export type FilesStatus = (typeof FILES_STATUSES)[number];
 
 export interface StoredError {
   code: string;
@@ -36,6 +41,9 @@ export const threads = sqliteTable(
     toolResources: text("tool_resources", { mode: "json" }).$type<SourceToolResources>(),
     attachedFiles: text("attached_files", { mode: "json" }).$type<AttachedFiles>(),
     metadataOverflow: text("metadata_overflow", { mode: "json" }).$type<Record<string, string>>(),
+    // What the app must pass per response once its stores and files were checked live (contract §5).
+    liveToolResources: text("live_tool_resources", { mode: "json" }).$type<ToolResources>(),
+    filesStatus: text("files_status", { enum: FILES_STATUSES }),
     // When a queue message for it was last sent, and by which backfill run (for the run's drain check).
     enqueuedAt: integer("enqueued_at"),
     queuedRunId: text("queued_run_id"),
@@ -83,3 +91,54 @@ export const counters = sqliteTable("counters", {
   name: text("name", { enum: COUNTERS }).primaryKey(),
   value: integer("value").notNull().default(0),
 });
+
+export const ASSISTANT_STATUSES = ["pending", ...FILES_STATUSES] as const;
+export type AssistantStatus = (typeof ASSISTANT_STATUSES)[number];
+
+/** Where each source of an assistant's files stood when it was last read. */
+export type FileSources = Record<"v1_files" | "legacy_file_ids" | "tool_resources", string>;
+
+/** One row per assistant: its live vector store, code-interpreter files and exported prompt spec. */
+export const assistants = sqliteTable("assistants", {
+  assistantId: text("assistant_id").primaryKey(),
+  status: text("status", { enum: ASSISTANT_STATUSES }).notNull().default("pending"),
+  vectorStoreId: text("vector_store_id"),
+  codeInterpreterFileIds: text("code_interpreter_file_ids", { mode: "json" }).$type<string[]>(),
+  promptSpec: text("prompt_spec", { mode: "json" }).$type<PromptSpec>(),
+  sources: text("sources", { mode: "json" }).$type<FileSources>(),
+  warnings: text("warnings", { mode: "json" }).$type<MigrationWarning[]>().notNull().default(sql`'[]'`),
+  error: text("error", { mode: "json" }).$type<StoredError>(),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+  syncedAt: integer("synced_at"),
+});
+export type AssistantRow = typeof assistants.$inferSelect;
+
+/**
+ * The vector store ferry keeps live for an owner (an assistant or a thread). A create is announced
+ * here with a token first: the token goes into the store's metadata, so a create whose answer was
+ * lost can be found again by listing stores, and two workers never both create one.
+ */
+export const ownedVectorStores = sqliteTable("owned_vector_stores", {
+  ownerId: text("owner_id").primaryKey(),
+  vectorStoreId: text("vector_store_id"),
+  createToken: text("create_token"),
+  createStartedAt: integer("create_started_at"),
+});
+
+export const STORE_FILE_STATUSES = ["in_progress", "completed", "failed"] as const;
+
+/** Each file an owner's store must hold, and how its ingestion ended (with the API's reason). */
+export const storeFiles = sqliteTable(
+  "store_files",
+  {
+    ownerId: text("owner_id").notNull(),
+    fileId: text("file_id").notNull(),
+    vectorStoreId: text("vector_store_id").notNull(),
+    status: text("status", { enum: STORE_FILE_STATUSES }).notNull(),
+    batchId: text("batch_id"),
+    lastError: text("last_error", { mode: "json" }).$type<StoredError>(),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.ownerId, t.fileId] }), index("store_files_batch").on(t.batchId), index("store_files_status").on(t.status)],
+);

@@ -211,3 +211,13 @@ export async function countMigratedSince(db: Database, since: number): Promise<n
     .get();
   return row?.n ?? 0;
 }
+
+/** The outcome of a migrated thread's files check (contract §5). */
+export async function saveThreadFiles(
+  db: Database,
+  threadId: string,
+  update: Pick<ThreadRow, "liveToolResources" | "filesStatus" | "warnings">,
+  now: number,
+): Promise<void> {
+  await db.update(threads).set({ ...update, updatedAt: now }).where(eq(threads.threadId, threadId)).run();
+}

@@ -2,6 +2,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createRouter } from "./app-type";
 import { requireToken } from "./auth";
 import { ApiError, notFound, onError } from "./errors";
+import { assistantRoutes } from "./routes/assistants";
 import { backfillRoutes } from "./routes/backfill";
 import { threadRoutes } from "./routes/threads";
 import { webhookRoutes } from "./routes/webhooks";
@@ -23,6 +24,7 @@ app.use("/v1/*", requireToken, limitBody);
 app.use("/webhooks/*", limitBody);
 app.route("/", threadRoutes);
 app.route("/", backfillRoutes);
+app.route("/", assistantRoutes);
 app.route("/", webhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { THREAD_ID } from "../ids";
-import { THREAD_STATUSES } from "../db/schema";
+import { ASSISTANT_ID, THREAD_ID } from "../ids";
+import { ASSISTANT_STATUSES, FILES_STATUSES, THREAD_STATUSES } from "../db/schema";
 
 /** Marks a validation issue as a malformed id, answered as 400 invalid_id (contract §2). */
 export const INVALID_ID = "invalid_id";
@@ -12,6 +12,13 @@ export const ThreadId = z
 
 export const ThreadIdParam = z.object({
   thread_id: ThreadId.openapi({ param: { name: "thread_id", in: "path" } }),
+});
+
+export const AssistantIdParam = z.object({
+  assistant_id: z
+    .string()
+    .regex(ASSISTANT_ID, INVALID_ID)
+    .openapi({ param: { name: "assistant_id", in: "path" }, example: "asst_abc123", description: "`^asst_[A-Za-z0-9_-]{1,64}$`" }),
 });
 
 export const ThreadIdList = (max: number) =>
@@ -52,6 +59,10 @@ export const ThreadMigration = z
     tool_resources: ToolResources,
     warnings: z.array(Warning),
     metadata_overflow: z.record(z.string(), z.string()).nullable().openapi({ description: "Thread metadata the conversation could not hold." }),
+    files_status: z
+      .enum(FILES_STATUSES)
+      .nullable()
+      .openapi({ description: "null until the thread's stores and files were checked; then `tool_resources` names only live ones" }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -70,3 +81,28 @@ export const errorResponses = {
   401: jsonContent(ApiErrorSchema, "Missing or wrong bearer token"),
   413: jsonContent(ApiErrorSchema, "Body over 1 MB"),
 };
+
+const FileCounts = z.object({ in_progress: z.number().int(), completed: z.number().int(), failed: z.number().int(), total: z.number().int() });
+
+export const AssistantMigration = z
+  .object({
+    object: z.literal("assistant_migration"),
+    assistant_id: z.string(),
+    status: z.enum(ASSISTANT_STATUSES),
+    vector_store_id: z.string().nullable(),
+    code_interpreter_file_ids: z.array(z.string()),
+    file_counts: FileCounts,
+    failures: z.array(z.object({ file_id: z.string(), code: z.string(), message: z.string() })),
+    prompt_spec: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "model, instructions, tools, temperature, top_p and text.format, ready to spread into responses.create" }),
+    sources: z.record(z.string(), z.string()).nullable().openapi({ description: "What each source of the assistant's files answered" }),
+    warnings: z.array(Warning),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    synced_at: Timestamp,
+  })
+  .openapi("AssistantMigration");
+export type AssistantMigration = z.infer<typeof AssistantMigration>;

@@ -1,8 +1,10 @@
-import { mergeToolResources, noAttachedFiles } from "../conversion/tool-resources";
+import { mergeToolResources, noAttachedFiles, type ToolResources } from "../conversion/tool-resources";
 import type { ThreadRow } from "../db/schema";
 import type { ThreadMigration } from "./schemas";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+const liveOrNull = (live: ToolResources | null) => (live && Object.keys(live).length ? live : null);
 
 /** The API's view of a thread's migration. */
 export function presentThread(row: ThreadRow): ThreadMigration {
@@ -12,9 +14,10 @@ export function presentThread(row: ThreadRow): ThreadMigration {
     conversation_id: row.conversationId,
     status: row.status,
     messages_migrated: row.messagesMigrated,
-    tool_resources: mergeToolResources(row.toolResources, row.attachedFiles ?? noAttachedFiles()),
+    tool_resources: row.filesStatus ? liveOrNull(row.liveToolResources) : mergeToolResources(row.toolResources, row.attachedFiles ?? noAttachedFiles()),
     warnings: row.warnings,
     metadata_overflow: row.metadataOverflow,
+    files_status: row.filesStatus,
     error: row.error,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
@@ -33,6 +36,7 @@ export function unknownThread(threadId: string): ThreadMigration {
     tool_resources: null,
     warnings: [],
     metadata_overflow: null,
+    files_status: null,
     error: null,
     created_at: null,
     updated_at: null,

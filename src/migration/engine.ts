@@ -1,5 +1,6 @@
 import { citedFileIds, convertMessage } from "../conversion/message";
 import { convertMetadata } from "../conversion/metadata";
+import { mergeWarnings } from "../conversion/warnings";
 import { type AttachedFiles, collectAttachments, noAttachedFiles } from "../conversion/tool-resources";
 import { MAX_ITEMS_PER_WRITE, type ConversationItem, type MigrationWarning, type SourceMessage } from "../conversion/types";
 import type { Database } from "../db/client";
@@ -18,7 +19,6 @@ const WRITE_ATTEMPTS = 3;
 const RETRY_REFUSED_MS = 24 * 60 * 60 * 1000;
 /** Longest wait between tries of a thread whose calls keep failing. */
 const MAX_RETRY_SECONDS = 600;
-const MAX_STORED_WARNINGS = 1000;
 
 export interface MigrationDeps {
   db: Database;
@@ -234,11 +234,7 @@ class ThreadRun {
   }
 
   private warn(warnings: MigrationWarning[]): void {
-    const seen = new Set(this.progress.warnings.map(warningKey));
-    for (const w of warnings) {
-      if (this.progress.warnings.length >= MAX_STORED_WARNINGS) return;
-      if (!seen.has(warningKey(w))) this.progress.warnings.push(w);
-    }
+    this.progress.warnings = mergeWarnings(this.progress.warnings, warnings);
   }
 
   async release(end: { status: ThreadStatus; error: StoredError | null; migratedAt?: number; nextAttemptAt?: number }): Promise<ThreadRow> {
@@ -286,8 +282,6 @@ export function retryDelaySeconds(attempts: number): number {
 function itemCount(entries: readonly Entry[]): number {
   return entries.reduce((n, e) => n + (e.item ? 1 : 0), 0);
 }
-
-const warningKey = (w: MigrationWarning) => `${w.code}\u0000${w.message_id ?? ""}\u0000${w.detail}`;
 
 function errorMessage(err: unknown): string {
   if (err instanceof OpenAIFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;

@@ -1,6 +1,7 @@
 import { readConfig } from "../config";
 import { createDb } from "../db/client";
 import { OpenAIGateway } from "../openai/gateway";
+import { hasThreadFiles } from "../files/thread-sync";
 import { migrationsQueue } from "../queue/messages";
 import { Budget } from "./budget";
 import { migrateThread, type MigrationOutcome } from "./engine";
@@ -26,20 +27,24 @@ export function migrate(env: Env, threadId: string, budget: Budget): Promise<Mig
 export const CONTINUE_RETRY_AFTER = 5;
 
 /**
- * Queues whatever is left of a migration that did not finish in this invocation.
- * Returns the delay the thread continues after, or null when nothing is left to do.
+ * Queues what follows a migration run: the rest of a thread that did not finish (a queue message
+ * retries its own delivery instead), or the files check of one that did.
+ * Returns the delay the thread continues after, or null when its migration is over.
  */
-export async function queueRemainder(env: Env, threadId: string, outcome: MigrationOutcome): Promise<number | null> {
+export async function queueFollowUps(env: Env, threadId: string, outcome: MigrationOutcome, invocation: Invocation): Promise<number | null> {
   const queue = migrationsQueue(env);
   switch (outcome.kind) {
     case "handed_over":
       await queue.send({ type: "continue_thread", thread_id: threadId });
       return CONTINUE_RETRY_AFTER;
     case "retry_later":
-      await queue.send({ type: "continue_thread", thread_id: threadId }, { delaySeconds: outcome.delaySeconds });
+      if (invocation === "request") await queue.send({ type: "continue_thread", thread_id: threadId }, { delaySeconds: outcome.delaySeconds });
       return outcome.delaySeconds;
     case "busy":
       return outcome.retryAfter; // its holder finishes or hands over by itself
+    case "migrated":
+      if (hasThreadFiles(outcome.row)) await queue.send({ type: "sync_thread_files", thread_id: threadId });
+      return null;
     default:
       return null;
   }

@@ -29,6 +29,8 @@ export class Rejected extends OpenAIFailure {
     message: string,
     status: number,
     readonly code: string | null,
+    /** The request field the API blamed, e.g. `file_ids[3]`. */
+    readonly param: string | null = null,
   ) {
     super(message, status);
   }
@@ -48,6 +50,7 @@ export interface Classified {
   retryAfter?: number;
   message: string;
   code: string | null;
+  param?: string | null;
 }
 
 /** Sorts an SDK error into what ferry can do about it. Anything unknown is treated as transient. */
@@ -57,7 +60,7 @@ export function classify(err: unknown): Classified {
     const message = err.message;
     if (status === 429) return { kind: "rate_limited", status, retryAfter: retryAfterSeconds(err.headers), message, code: err.code ?? null };
     if (status >= 500 || status === 408 || status === 409) return { kind: "transient", status, message, code: err.code ?? null };
-    return { kind: "rejected", status, message, code: err.code ?? null };
+    return { kind: "rejected", status, message, code: err.code ?? null, param: err.param ?? null };
   }
   return { kind: "transient", message: err instanceof Error ? err.message : String(err), code: null };
 }

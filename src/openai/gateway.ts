@@ -1,5 +1,7 @@
 import OpenAI from "openai";
+import type { Assistant } from "openai/resources/beta/assistants";
 import type { Message } from "openai/resources/beta/threads/messages";
+import type { VectorStoreFile } from "openai/resources/vector-stores/files";
 import type { ConversationItem as ApiItem } from "openai/resources/conversations/items";
 import type { Config } from "../config";
 import type { ConversationItem } from "../conversion/types";
@@ -85,6 +87,102 @@ export class OpenAIGateway {
     return page.data;
   }
 
+  // ---- Assistants (source) ----
+
+  async listAssistants(after: string | null): Promise<Page<Assistant>> {
+    const page = await this.call("source", () => this.source.beta.assistants.list({ order: "asc", limit: 100, ...(after ? { after } : {}) }));
+    return { data: page.data, hasMore: page.has_more };
+  }
+
+  async getAssistant(assistantId: string): Promise<Assistant> {
+    return this.call("source", () => this.source.beta.assistants.retrieve(assistantId));
+  }
+
+  /** The v1 AssistantFiles list (`OpenAI-Beta: assistants=v1`), every page. Answers 400/404/410 once v1 is gone. */
+  async listV1AssistantFiles(assistantId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let after: string | null = null;
+    do {
+      const query: Record<string, string | number> = { limit: 100, order: "asc", ...(after ? { after } : {}) };
+      const page: { data: { id: string }[]; has_more: boolean } = await this.call("read", () =>
+        this.source.get(`/assistants/${assistantId}/files`, { query, headers: { "OpenAI-Beta": "assistants=v1" } }),
+      );
+      ids.push(...page.data.map((f) => f.id));
+      after = page.has_more ? (page.data.at(-1)?.id ?? null) : null;
+    } while (after);
+    return ids;
+  }
+
+  async updateAssistantToolResources(assistantId: string, toolResources: Assistant["tool_resources"]): Promise<void> {
+    await this.call("write", () => this.source.beta.assistants.update(assistantId, { tool_resources: toolResources }));
+  }
+
+  // ---- Vector stores and files (target) ----
+
+  async fileExists(fileId: string): Promise<boolean> {
+    return (await this.getFilename(fileId)) !== null;
+  }
+
+  /** Whether the store still exists (expired and deleted ones are gone). */
+  async vectorStoreAlive(vectorStoreId: string): Promise<boolean> {
+    try {
+      const store = await this.call("read", () => this.target.vectorStores.retrieve(vectorStoreId));
+      return store.status !== "expired";
+    } catch (err) {
+      if (err instanceof Rejected && err.gone) return false;
+      throw err;
+    }
+  }
+
+  async createVectorStore(name: string, metadata: Record<string, string>): Promise<string> {
+    return (await this.call("write", () => this.target.vectorStores.create({ name, metadata }))).id;
+  }
+
+  /** Finds a store by a metadata value among those created since `since` (newest first). */
+  async findVectorStore(key: string, value: string, since: number): Promise<string | null> {
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const list = await this.call("read", () => this.target.vectorStores.list({ order: "desc", limit: 100, ...(after ? { after } : {}) }));
+      const found = list.data.find((s) => (s.metadata as Record<string, string> | null)?.[key] === value);
+      if (found) return found.id;
+      const last = list.data.at(-1);
+      if (!list.has_more || !last || last.created_at * 1000 < since) return null;
+      after = last.id;
+    }
+    return null;
+  }
+
+  /** Every file the store holds, with its ingestion status. */
+  async listVectorStoreFiles(vectorStoreId: string): Promise<VectorStoreFile[]> {
+    return this.allPages((after) => this.target.vectorStores.files.list(vectorStoreId, { limit: 100, ...(after ? { after } : {}) }));
+  }
+
+  /** Attaches up to 2,000 files; attaching a file the store already holds does not duplicate it. */
+  async createFileBatch(vectorStoreId: string, fileIds: string[]): Promise<string> {
+    return (await this.call("write", () => this.target.vectorStores.fileBatches.create(vectorStoreId, { file_ids: fileIds }))).id;
+  }
+
+  async getFileBatch(vectorStoreId: string, batchId: string) {
+    return this.call("read", () => this.target.vectorStores.fileBatches.retrieve(batchId, { vector_store_id: vectorStoreId }));
+  }
+
+  async listFailedBatchFiles(vectorStoreId: string, batchId: string): Promise<VectorStoreFile[]> {
+    return this.allPages((after) =>
+      this.target.vectorStores.fileBatches.listFiles(batchId, { vector_store_id: vectorStoreId, filter: "failed", limit: 100, ...(after ? { after } : {}) }),
+    );
+  }
+
+  private async allPages<T extends { id: string }>(list: (after: string | null) => PromiseLike<{ data: T[]; has_more: boolean }>): Promise<T[]> {
+    const all: T[] = [];
+    let after: string | null = null;
+    do {
+      const page = await this.call("read", async () => list(after));
+      all.push(...page.data);
+      after = page.has_more ? (page.data.at(-1)?.id ?? null) : null;
+    } while (after);
+    return all;
+  }
+
   private async call<T>(mode: "source" | "read" | "write", send: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       this.budget.spend();
@@ -95,7 +193,7 @@ export class OpenAIGateway {
         if (failure.kind === "rejected") {
           const status = failure.status ?? 400;
           if (mode === "source" && (status === 404 || status === 410)) throw new SourceGone(failure.message, status);
-          throw new Rejected(failure.message, status, failure.code);
+          throw new Rejected(failure.message, status, failure.code, failure.param);
         }
         const more = attempt < ATTEMPTS && this.budget.canAfford(1);
         if (failure.kind === "rate_limited") {

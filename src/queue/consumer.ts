@@ -5,11 +5,20 @@ import { increment } from "../db/counters";
 import { markDrainedRuns } from "../db/runs";
 import { markDeadLettered } from "../db/threads";
 import { retryDelaySeconds } from "../migration/engine";
-import { invocationBudget, migrate } from "../migration/service";
+import { invocationBudget, migrate, queueFollowUps } from "../migration/service";
+import { syncAssistant } from "../files/assistant-sync";
+import { discoverAssistants } from "../files/discovery";
+import { followFileBatch, followStarted } from "../files/follow";
+import { syncThreadFiles } from "../files/thread-sync";
+import { StoreBusy, type FilesDeps } from "../files/vector-store";
+import { RateLimited } from "../openai/errors";
+import { OpenAIGateway } from "../openai/gateway";
 import type { Budget } from "../migration/budget";
 import { migrationsQueue, QueueMessage, type MigrationsQueue } from "./messages";
 
 export const DEAD_LETTER_QUEUE = "ferry-migrations-dlq";
+/** Another worker is creating the same vector store: look again after it surely finished. */
+const STORE_BUSY_RETRY_SECONDS = 30;
 /** A dead-lettered thread is retried by the nightly backfill after this long. */
 const DEAD_LETTER_RETRY_MS = 24 * 60 * 60 * 1000;
 
@@ -50,19 +59,36 @@ async function consumeMigrations(batch: MessageBatch<unknown>, env: Env, db: Dat
 
 /** Does one message's work. Returns null when done, or the retry delay (undefined: back off by attempts). */
 async function handle(message: QueueMessage, env: Env, db: Database, queue: MigrationsQueue, budget: Budget): Promise<number | undefined | null> {
-  if (message.type === "backfill_page") {
-    await fanOutPage(db, queue, message.run_id, message.after, Date.now());
-    return null;
-  }
-  const outcome = await migrate(env, message.thread_id, budget);
-  switch (outcome.kind) {
-    case "handed_over":
-      await queue.send({ type: "continue_thread", thread_id: message.thread_id });
-      return null;
-    case "retry_later":
-      return outcome.rateLimited ? outcome.delaySeconds : undefined;
-    default:
-      return null; // done, refused for good, or in another holder's hands
+  const files: FilesDeps = { db, gateway: new OpenAIGateway(readConfig(env), budget), now: Date.now };
+  try {
+    switch (message.type) {
+      case "backfill_page":
+        await fanOutPage(db, queue, message.run_id, message.after, Date.now());
+        return null;
+      case "discover_assistants":
+        await discoverAssistants(files, queue, message.after);
+        return null;
+      case "sync_assistant":
+        await followStarted(queue, message.assistant_id, await syncAssistant(files, message.assistant_id));
+        return null;
+      case "sync_thread_files":
+        await followStarted(queue, message.thread_id, await syncThreadFiles(files, message.thread_id));
+        return null;
+      case "follow_file_batch":
+        await followFileBatch(files, queue, message);
+        return null;
+      case "migrate_thread":
+      case "continue_thread": {
+        const outcome = await migrate(env, message.thread_id, budget);
+        const delay = await queueFollowUps(env, message.thread_id, outcome, "queue");
+        if (outcome.kind !== "retry_later") return null; // done, refused for good, or in another holder's hands
+        return outcome.rateLimited ? delay : undefined;
+      }
+    }
+  } catch (err) {
+    if (err instanceof RateLimited) return err.retryAfter;
+    if (err instanceof StoreBusy) return STORE_BUSY_RETRY_SECONDS;
+    throw err;
   }
 }
 
@@ -71,8 +97,9 @@ async function consumeDeadLetters(batch: MessageBatch<unknown>, db: Database): P
   const now = Date.now();
   for (const message of batch.messages) {
     const parsed = QueueMessage.safeParse(message.body);
-    if (parsed.success && parsed.data.type !== "backfill_page") {
-      await markDeadLettered(db, parsed.data.thread_id, now, now + DEAD_LETTER_RETRY_MS);
+    const body = parsed.success ? parsed.data : null;
+    if (body?.type === "migrate_thread" || body?.type === "continue_thread") {
+      await markDeadLettered(db, body.thread_id, now, now + DEAD_LETTER_RETRY_MS);
     }
     console.warn("dead-lettered", message.id, JSON.stringify(message.body));
     await increment(db, "dead_lettered");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { THREAD_ID } from "../ids";
+import { ASSISTANT_ID, THREAD_ID } from "../ids";
 
 /** Every message the MIGRATIONS queue carries, checked when received: the queue is a trust boundary too. */
 export const QueueMessage = z.discriminatedUnion("type", [
@@ -9,6 +9,20 @@ export const QueueMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("continue_thread"), thread_id: z.string().regex(THREAD_ID) }),
   /** Enqueue the next page of a backfill run's threads, after `after` in id order. */
   z.object({ type: z.literal("backfill_page"), run_id: z.string().min(1).max(64), after: z.string().regex(THREAD_ID).nullable() }),
+  /** List the next page of the source's assistants and enqueue a sync for each. */
+  z.object({ type: z.literal("discover_assistants"), after: z.string().regex(ASSISTANT_ID).nullable() }),
+  /** Keep an assistant's files in a live vector store and export its prompt spec. */
+  z.object({ type: z.literal("sync_assistant"), assistant_id: z.string().regex(ASSISTANT_ID) }),
+  /** Check a migrated thread's vector store and files, rebuilding a deleted store. */
+  z.object({ type: z.literal("sync_thread_files"), thread_id: z.string().regex(THREAD_ID) }),
+  /** Look at a file batch again after `delay_seconds`; the delay doubles while nothing changes. */
+  z.object({
+    type: z.literal("follow_file_batch"),
+    owner_id: z.union([z.string().regex(THREAD_ID), z.string().regex(ASSISTANT_ID)]),
+    vector_store_id: z.string().min(1).max(128),
+    batch_id: z.string().min(1).max(128),
+    delay_seconds: z.number().int().min(0).max(3600),
+  }),
 ]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 

@@ -4,14 +4,17 @@ import { readConfig } from "../../config";
 import { createDb } from "../../db/client";
 import { readCounters } from "../../db/counters";
 import { countRunMigrated, latestRun } from "../../db/runs";
+import { countAssistantsByStatus } from "../../db/assistants";
+import { countStoreFilesByStatus } from "../../db/files";
 import { countByStatus, countMigratedSince, registerThreads } from "../../db/threads";
 import { migrationsQueue } from "../../queue/messages";
 import { project } from "../../status/projection";
 import { createRouter } from "../app-type";
 import { errorResponses, jsonContent, ThreadIdList } from "../schemas";
+import { iso } from "../thread-migration";
 
 export const IMPORT_MAX = 1000;
-const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 const importRoute = createRoute({
   method: "post",
@@ -57,6 +60,8 @@ const Status = z
     }),
     projected_finish_at: z.string().nullable(),
     on_track: z.boolean().openapi({ description: "Whether the projected finish comes before the shutdown" }),
+    assistants: z.object({ total: Count, pending: Count, ingesting: Count, synced: Count, failed: Count, source_unavailable: Count }),
+    files: z.object({ total: Count, in_progress: Count, completed: Count, failed: Count }).openapi({ description: "Files ferry keeps in assistants' and threads' vector stores" }),
     last_backfill: BackfillRun.nullable(),
     dead_lettered: Count,
     malformed_messages: Count,
@@ -94,20 +99,24 @@ export const backfillRoutes = createRouter()
     const db = createDb(c.env.DB);
     const now = Date.now();
     const shutdownAt = readConfig(c.env).shutdownAt.getTime();
-    const [threads, migratedLast24h, run, counters] = await Promise.all([
+    const [threads, migratedLast24h, run, counters, assistants, files] = await Promise.all([
       countByStatus(db),
       countMigratedSince(db, now - 24 * 60 * 60 * 1000),
       latestRun(db),
       readCounters(db),
+      countAssistantsByStatus(db),
+      countStoreFilesByStatus(db),
     ]);
     const lastRun = run ? { startedAt: run.startedAt, drainedAt: run.drainedAt, migrated: await countRunMigrated(db, run.id) } : null;
-    const total = Object.values(threads).reduce((a, b) => a + b, 0);
+
     return c.json(
       {
         object: "migration_status" as const,
         shutdown_at: new Date(shutdownAt).toISOString(),
-        threads: { total, ...threads },
+        threads: { total: sum(threads), ...threads },
         ...project({ now, shutdownAt, threads, migratedLast24h, lastRun }),
+        assistants: { total: sum(assistants), ...assistants },
+        files: { total: sum(files), ...files },
         last_backfill: run ? presentRun(run) : null,
         ...counters,
       },

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { findThread, findThreads } from "../../db/threads";
-import { invocationBudget, migrate, queueRemainder } from "../../migration/service";
+import { invocationBudget, migrate, queueFollowUps } from "../../migration/service";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
 import { errorResponses, jsonContent, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
@@ -57,7 +57,7 @@ export const threadRoutes = createRouter()
     if (known?.status === "migrated") return c.json(presentThread(known), 200);
 
     const outcome = await migrate(c.env, thread_id, invocationBudget(c.env, "request"));
-    const retryAfter = await queueRemainder(c.env, thread_id, outcome);
+    const retryAfter = await queueFollowUps(c.env, thread_id, outcome, "request");
     if (retryAfter === null) return c.json(presentThread(outcome.row), 200);
     c.header("Retry-After", String(retryAfter));
     return c.json(presentThread(outcome.row), 202);

@@ -1,0 +1,25 @@
+import { registerAssistants } from "../db/assistants";
+import { SourceGone } from "../openai/errors";
+import type { MigrationsQueue } from "../queue/messages";
+import { sendAll } from "../queue/send";
+import type { FilesDeps } from "./vector-store";
+
+/**
+ * One page of the source's assistants: registered in D1 and each given a sync message; the next
+ * page follows as its own message. Once the Assistants API is gone there is nothing to list: the
+ * known assistants keep their recorded state.
+ */
+export async function discoverAssistants(deps: FilesDeps, queue: MigrationsQueue, after: string | null): Promise<void> {
+  let page;
+  try {
+    page = await deps.gateway.listAssistants(after);
+  } catch (err) {
+    if (!(err instanceof SourceGone)) throw err;
+    console.warn(`assistant discovery skipped: the Assistants API answered ${err.status}`);
+    return;
+  }
+  const ids = page.data.map((a) => a.id);
+  await registerAssistants(deps.db, ids);
+  await sendAll(queue, ids.map((assistant_id) => ({ type: "sync_assistant", assistant_id })));
+  if (page.hasMore && ids.length) await queue.send({ type: "discover_assistants", after: ids.at(-1)! });
+}

@@ -1,0 +1,44 @@
+import { noAttachedFiles, type ToolResources } from "../conversion/tool-resources";
+import type { MigrationWarning } from "../conversion/types";
+import { countStoreFilesByStatus } from "../db/files";
+import type { ThreadRow } from "../db/schema";
+import { findThread, saveThreadFiles } from "../db/threads";
+import { mergeWarnings } from "../conversion/warnings";
+import type { SyncStarted } from "./assistant-sync";
+import { attachMissing, ensureLiveStore, liveFiles, type FilesDeps } from "./vector-store";
+
+/** Whether a migrated thread has stores or files to check. */
+export function hasThreadFiles(row: ThreadRow): boolean {
+  const own = row.toolResources;
+  const attached = row.attachedFiles ?? noAttachedFiles();
+  return !!(own?.file_search?.vector_store_ids?.length || own?.code_interpreter?.file_ids?.length || attached.file_search.length || attached.code_interpreter.length);
+}
+
+/**
+ * Contract §5 for a migrated thread: its vector store is checked and rebuilt from its messages'
+ * file-search attachments when it was deleted, and code-interpreter files are checked, so the
+ * lookup's `tool_resources` names only live stores and files.
+ */
+export async function syncThreadFiles(deps: FilesDeps, threadId: string): Promise<SyncStarted> {
+  const { db, now } = deps;
+  const row = await findThread(db, threadId);
+  if (row?.status !== "migrated") return { vectorStoreId: null, batches: [] };
+  const attached = row.attachedFiles ?? noAttachedFiles();
+  const candidates = row.toolResources?.file_search?.vector_store_ids ?? [];
+  const warnings: MigrationWarning[] = [];
+
+  const owner = { id: threadId, name: `${threadId} (ferry)`, metadataKey: "assistants_thread_id" as const };
+  const vectorStoreId = await ensureLiveStore(deps, owner, candidates, attached.file_search.length > 0);
+  if (!vectorStoreId && candidates.length) {
+    warnings.push({ code: "vector_store_lost", detail: `vector store ${candidates.join(", ")} no longer exists and no attachment is left to rebuild it` });
+  }
+  const batches = vectorStoreId ? await attachMissing(deps, threadId, vectorStoreId, attached.file_search) : [];
+  const codeFiles = await liveFiles(deps, [...(row.toolResources?.code_interpreter?.file_ids ?? []), ...attached.code_interpreter], warnings);
+
+  const live: ToolResources = {};
+  if (vectorStoreId) live.file_search = { vector_store_ids: [vectorStoreId] };
+  if (codeFiles.length) live.code_interpreter = { file_ids: codeFiles };
+  const ingesting = (await countStoreFilesByStatus(db, [threadId])).in_progress > 0;
+  await saveThreadFiles(db, threadId, { liveToolResources: live, filesStatus: ingesting ? "ingesting" : "synced", warnings: mergeWarnings(row.warnings, warnings) }, now());
+  return { vectorStoreId, batches };
+}
