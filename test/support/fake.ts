@@ -1,6 +1,6 @@
 // Drives the fake OpenAI server from tests running inside workerd (fetch only).
 import { inject } from "vitest";
-import type { CallRecord, ConversationSnapshot, FaultRule, ThreadSpec } from "../fake-openai";
+import type { AssistantObject, AssistantSeed, CallRecord, ConversationSnapshot, FaultRule, ThreadSpec, VectorStoreSnapshot, VectorStoreSpec } from "../fake-openai";
 import type { ConfigPatch } from "../fake-openai";
 
 const base = () => inject("fakeOpenAIUrl");
@@ -26,6 +26,13 @@ export const fake = {
   clearCalls: () => control("DELETE", "/calls"),
   conversations: async () => (await control<{ data: ConversationSnapshot[] }>("GET", "/conversations")).data,
   conversation: (id: string) => control<ConversationSnapshot>("GET", `/conversations/${id}`),
+  createFiles: async (ids: string[]) => (await control<{ ids: string[] }>("POST", "/files", { files: ids.map((id) => ({ id, filename: `${id}.pdf` })) })).ids,
+  createAssistant: async (seed: AssistantSeed) => (await control<{ id: string }>("POST", "/assistants", seed)).id,
+  assistants: async () => (await control<{ data: AssistantObject[] }>("GET", "/assistants")).data,
+  seedVectorStore: async (spec: VectorStoreSpec) => (await control<{ id: string }>("POST", "/vector_stores", spec)).id,
+  dropVectorStore: (id: string) => control("DELETE", `/vector_stores/${id}`),
+  vectorStores: async () => (await control<{ data: VectorStoreSnapshot[] }>("GET", "/vector_stores")).data,
+  failIngest: (fileId: string, code: string, message: string) => control("POST", `/files/${fileId}/fail-ingest`, { code, message }),
 };
 
 /** Route keys as the fake counts them. */

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { vi } from "vitest";
-import type { ThreadMigration } from "../../src/http/schemas";
+import type { AssistantMigration, ThreadMigration } from "../../src/http/schemas";
 
 export const TOKEN = "test-token";
 
@@ -44,3 +44,16 @@ export async function dbSnapshot() {
 let n = 0;
 /** A thread id unique within the test run. */
 export const uniqueThreadId = (label = "t") => `thread_${label}_${Date.now().toString(36)}${(n++).toString(36)}`;
+
+/** Waits for an assistant's files backfill to settle. */
+export async function assistantSettled(assistantId: string, timeout = 30_000): Promise<AssistantMigration> {
+  return vi.waitUntil(
+    async () => {
+      const res = await api(`/v1/assistants/${assistantId}`);
+      if (res.status !== 200) return false;
+      const a = (await res.json()) as AssistantMigration;
+      return ["synced", "failed", "source_unavailable"].includes(a.status) ? a : false;
+    },
+    { timeout, interval: 200 },
+  );
+}
