@@ -1,0 +1,59 @@
+// Parts 2 and 4: N threads × M messages imported and migrated through POST /v1/backfill and the
+// local queue until all have settled; also the engine of part 3 (one thread, many messages).
+import type { FakeOpenAI } from "../test/fake-openai/index";
+import { callStats, minimumCalls, type CallStats } from "./calls";
+import { FerryApi } from "./ferry-api";
+import { CpuMeter, type FerryInstance } from "./stack";
+import { verify, type Verification } from "./verify";
+
+export interface BackfillResult {
+  threads: number;
+  messages: number;
+  wallMs: number;
+  timedOut: boolean;
+  calls: CallStats;
+  minimumCalls: number;
+  /** CPU seconds per process role during the part (see stack.ts Role, plus `bench`). */
+  cpu: Record<string, number>;
+  verification: Verification;
+  /** Threads whose migration ended in another state than `migrated`, by state. */
+  unfinished: Record<string, number>;
+}
+
+/** Seeds `count` threads of `messages` generated messages each; ids carry the part's name. */
+export function seedThreads(fake: FakeOpenAI, part: string, count: number, messages: number): string[] {
+  return Array.from({ length: count }, (_, i) => fake.state.createThread({ id: `thread_bench_${part}_${i}`, generate: messages }));
+}
+
+export async function runBackfill(fake: FakeOpenAI, ferry: FerryInstance, ids: readonly string[], messages: number, timeoutMs: number): Promise<BackfillResult> {
+  const api = new FerryApi(ferry.url);
+  fake.state.clearCalls();
+  const cpu = new CpuMeter(ferry.pgid);
+  const { wallMs, timedOut } = await api.backfill(ids, timeoutMs);
+  const cpuUsed = cpu.read();
+  // Read before verifying: the lookups below never call OpenAI, but keep the counts exact anyway.
+  const calls = callStats(fake.state, fake.state.config.latencyMs);
+  const rows = await api.lookup(ids);
+  const unfinished: Record<string, number> = {};
+  for (const r of rows) if (r.status !== "migrated") unfinished[r.status] = (unfinished[r.status] ?? 0) + 1;
+  const verification = verify(
+    fake.state,
+    rows.map((r) => ({
+      threadId: r.thread_id,
+      conversationId: r.conversation_id,
+      migrated: r.status === "migrated",
+      flaggedOrphan: r.warnings.some((w) => w.code === "possible_orphan_conversation"),
+    })),
+  );
+  return {
+    threads: ids.length,
+    messages,
+    wallMs,
+    timedOut,
+    calls,
+    minimumCalls: ids.length * minimumCalls(messages),
+    cpu: cpuUsed,
+    verification,
+    unfinished,
+  };
+}

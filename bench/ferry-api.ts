@@ -1,0 +1,78 @@
+// The few ferry API calls the bench makes (contract §2), and waiting for a backfill to settle.
+import { API_TOKEN, sleep } from "./stack";
+
+export interface ThreadMigration {
+  thread_id: string;
+  conversation_id: string | null;
+  status: string;
+  messages_migrated: number;
+  warnings: { code: string }[];
+}
+
+interface StatusCounts {
+  total: number;
+  pending: number;
+  migrating: number;
+  migrated: number;
+  failed: number;
+  source_unavailable: number;
+}
+
+const IMPORT_MAX = 1000;
+const LOOKUP_MAX = 100;
+const POLL_MS = 250;
+
+export class FerryApi {
+  constructor(readonly url: string) {}
+
+  private async call<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}${route}`, {
+      method,
+      headers: { Authorization: `Bearer ${API_TOKEN}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    return (await res.json()) as T;
+  }
+
+  async importThreads(ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += IMPORT_MAX) await this.call("POST", "/v1/threads/import", { thread_ids: ids.slice(i, i + IMPORT_MAX) });
+  }
+
+  startBackfill(): Promise<unknown> {
+    return this.call("POST", "/v1/backfill");
+  }
+
+  async status(): Promise<StatusCounts> {
+    return (await this.call<{ threads: StatusCounts }>("GET", "/v1/status")).threads;
+  }
+
+  async lookup(ids: readonly string[]): Promise<ThreadMigration[]> {
+    const out: ThreadMigration[] = [];
+    for (let i = 0; i < ids.length; i += LOOKUP_MAX) {
+      out.push(...(await this.call<{ data: ThreadMigration[] }>("POST", "/v1/threads/lookup", { thread_ids: ids.slice(i, i + LOOKUP_MAX) })).data);
+    }
+    return out;
+  }
+
+  /**
+   * Imports the ids, starts a backfill and polls /v1/status until `ids.length` more threads have
+   * settled (migrated, failed or source_unavailable) than before, or the deadline passes.
+   * Returns the wall time from the import to the poll that saw them all settled.
+   */
+  async backfill(ids: readonly string[], timeoutMs: number): Promise<{ wallMs: number; timedOut: boolean }> {
+    const before = await this.status();
+    const settled = (s: StatusCounts) => s.migrated + s.failed + s.source_unavailable;
+    const started = performance.now();
+    await this.importThreads(ids);
+    await this.startBackfill();
+    for (;;) {
+      const now = await this.status();
+      const elapsed = performance.now() - started;
+      if (settled(now) - settled(before) >= ids.length) return { wallMs: elapsed, timedOut: false };
+      if (elapsed > timeoutMs) return { wallMs: elapsed, timedOut: true };
+      await sleep(POLL_MS);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+// Part 1: GET /v1/threads/{id} for migrated threads (a D1 read) against GET /healthz on the same
+// server, same client (autocannon), same connections and duration.
+import autocannon from "autocannon";
+import { profileIsolate, type ProfileEntry } from "./inspector";
+import { API_TOKEN, CpuMeter, type FerryInstance } from "./stack";
+
+export interface LoadResult {
+  /** Completed 2xx requests per second over the run. */
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Non-2xx answers plus connection errors and timeouts: must be 0 for the numbers to mean anything. */
+  bad: number;
+  cpu: Record<string, number>;
+}
+
+export interface LookupResult {
+  healthz: LoadResult;
+  lookup: LoadResult;
+  seconds: number;
+  connections: number;
+  ids: number;
+  /** Where ferry's isolate spends its time during lookups (a separate, unmeasured pass). */
+  profile: ProfileEntry[] | null;
+}
+
+export async function runLookup(ferry: FerryInstance, ids: readonly string[], seconds: number, connections: number): Promise<LookupResult> {
+  if (!ids.length) throw new Error("the lookup needs migrated threads");
+  let next = 0;
+  const target = {
+    healthz: () => "/healthz",
+    lookup: () => `/v1/threads/${ids[next++ % ids.length]}`,
+  };
+  const warmup = Math.max(1, Math.round(seconds / 5));
+  const run = async (pathFor: () => string, duration: number): Promise<LoadResult> => {
+    const cpu = new CpuMeter(ferry.pgid);
+    const res = await autocannon({
+      url: ferry.url,
+      connections,
+      duration,
+      timeout: 10,
+      // Both targets carry the same header and go through the same per-request hook.
+      headers: { Authorization: `Bearer ${API_TOKEN}` },
+      requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: pathFor() }) }],
+    });
+    return {
+      rps: res["2xx"] / res.duration,
+      p50: res.latency.p50,
+      p99: res.latency.p99,
+      requests: res["2xx"],
+      bad: res.non2xx + res.errors + res.timeouts,
+      cpu: cpu.read(),
+    };
+  };
+  await run(target.healthz, warmup);
+  const healthz = await run(target.healthz, seconds);
+  await run(target.lookup, warmup);
+  const lookup = await run(target.lookup, seconds);
+  // The profiler slows the isolate down, so it samples its own pass after the measured ones.
+  const profile = await profileIsolate(ferry.inspectorPort, () => run(target.lookup, warmup));
+  return { healthz, lookup, seconds, connections, ids: ids.length, profile };
+}

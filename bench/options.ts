@@ -1,0 +1,110 @@
+// Command-line options of `npm run bench`, with the full and --quick defaults.
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Injected latency of every fake OpenAI call, in ms. */
+  latencyMs: number;
+  /** Threads in the backfill (and in the baseline, and under faults). */
+  threads: number;
+  /** Messages per backfill thread. */
+  messages: number;
+  /** Messages of the one huge thread. */
+  hugeMessages: number;
+  /** Seconds autocannon runs against each lookup target. */
+  lookupSeconds: number;
+  connections: number;
+  /** QUEUE_CONCURRENCY passed with --var; undefined = ferry's own default (src/config.ts). */
+  queueConcurrency: number | undefined;
+  /** Extra happy-path backfill with this QUEUE_CONCURRENCY (--var); undefined = not run. */
+  compareConcurrency: number | undefined;
+  /** Seed of the fake's random faults (part 4). */
+  faultSeed: number;
+  /** Leave wrangler's DevTools network tracing on (see inspector.ts). */
+  devtoolsNetwork: boolean;
+  parts: Set<Part>;
+  out: string;
+}
+
+export const PARTS = ["backfill", "lookup", "baseline", "faults", "huge"] as const;
+export type Part = (typeof PARTS)[number];
+
+export const HELP = `Usage: npm run bench -- [options]
+
+Benchmarks ferry (wrangler dev --local) against the fake OpenAI with a fixed latency per call,
+and a sequential openai-SDK script (the baseline) against the same fake, in one run. Prints a
+markdown table and writes it to bench/results/latest.md (--quick: bench/results/quick.md).
+
+  --quick                    every part small: the whole run takes under a minute
+  --latency MS               injected latency per OpenAI call (default 50)
+  --threads N                backfill threads (default 500, quick 40)
+  --messages M               messages per backfill thread (default 40)
+  --huge N                   messages of the one huge thread (default 10000, quick 1000)
+  --lookup-seconds S         autocannon duration per target (default 10, quick 2)
+  --connections C            autocannon connections (default 10)
+  --queue-concurrency C      pass QUEUE_CONCURRENCY=C to ferry (default: ferry's own default)
+  --compare-concurrency C    also run the backfill with QUEUE_CONCURRENCY=C (default 10; quick: off; 0: off)
+  --fault-seed N             seed of the random faults (default 7)
+  --devtools-network         leave wrangler's DevTools network tracing on (by default the bench
+                             switches it off: wrangler forwards each traced event to its Node
+                             process, a local-only cost of every OpenAI call and D1 query)
+  --only a,b                 run only these parts: ${PARTS.join(", ")}
+  --out FILE                 where to write the markdown (default above)
+  --help                     this text
+
+Nothing here is a test: targets are reported, never asserted.`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument ${arg}`);
+    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+    if (["quick", "help", "devtools-network"].includes(name)) flags.set(name, true);
+    else if (inline !== undefined) flags.set(name, inline);
+    else if (i + 1 < argv.length) flags.set(name, argv[++i]!);
+    else throw new UsageError(`--${name} needs a value`);
+  }
+  const known = ["quick", "help", "latency", "threads", "messages", "huge", "lookup-seconds", "connections", "queue-concurrency", "compare-concurrency", "fault-seed", "devtools-network", "only", "out"];
+  for (const name of flags.keys()) if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
+  if (flags.has("help")) throw new UsageError(null);
+
+  const quick = flags.has("quick");
+  const int = (name: string, fallback: number, min = 1): number => {
+    const raw = flags.get(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
+    return n;
+  };
+  const only = flags.get("only");
+  const parts = new Set<Part>(typeof only === "string" ? (only.split(",") as Part[]) : PARTS);
+  for (const p of parts) if (!PARTS.includes(p)) throw new UsageError(`--only: unknown part ${p}`);
+  // The lookup reads the threads the backfill migrated.
+  if (parts.has("lookup")) parts.add("backfill");
+  const compare = int("compare-concurrency", quick ? 0 : 10, 0);
+
+  const threads = int("threads", quick ? 40 : 500);
+  if (threads > 100_000) throw new UsageError("--threads: at most 100000");
+  return {
+    quick,
+    latencyMs: int("latency", 50, 0),
+    threads,
+    messages: int("messages", 40),
+    hugeMessages: int("huge", quick ? 1000 : 10_000),
+    lookupSeconds: int("lookup-seconds", quick ? 2 : 10),
+    connections: int("connections", 10),
+    queueConcurrency: flags.has("queue-concurrency") ? int("queue-concurrency", 6) : undefined,
+    compareConcurrency: compare > 0 ? compare : undefined,
+    faultSeed: int("fault-seed", 7, 0),
+    devtoolsNetwork: flags.has("devtools-network"),
+    parts,
+    out: typeof flags.get("out") === "string" ? (flags.get("out") as string) : quick ? "bench/results/quick.md" : "bench/results/latest.md",
+  };
+}
+
+/** Bad command line; a null message means --help. */
+export class UsageError extends Error {
+  constructor(readonly detail: string | null) {
+    super(detail ?? "help");
+  }
+}

@@ -1,0 +1,185 @@
+// `npm run bench`: ferry against the sequential baseline and against its limits, in one run.
+// See bench/README.md. Everything runs on loopback; every wait is bounded in time.
+import { setMaxListeners } from "node:events";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai/index";
+import { runBackfill, seedThreads } from "./backfill";
+import { runBaseline } from "./baseline";
+import { describeEnvironment } from "./environment";
+import { runHuge } from "./huge";
+import { disableNetworkTracing } from "./inspector";
+import { runLookup } from "./lookup";
+import { HELP, parseOptions, UsageError, type BenchOptions, type Part } from "./options";
+import { renderReport, type FaultMix, type Results } from "./report";
+import {
+  FAKE_KEY,
+  prepareWorkspace,
+  readConsumerSettings,
+  removeWorkspace,
+  repoRoot,
+  startFerry,
+  stopAll,
+  waitForQuiet,
+  type FerryInstance,
+  type Workspace,
+} from "./stack";
+
+let options: BenchOptions;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.log(err.detail ? `${err.detail}\n\n${HELP}` : HELP);
+  process.exit(err.detail ? 2 : 0);
+}
+
+const t0 = performance.now();
+const log = (msg: string) => console.error(`[bench +${((performance.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
+let fake: FakeOpenAI | undefined;
+let ws: Workspace | undefined;
+let cleaning = false;
+
+async function cleanup(): Promise<void> {
+  if (cleaning) return;
+  cleaning = true;
+  await stopAll();
+  await fake?.close();
+  if (ws) removeWorkspace(ws);
+}
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(sig, () => {
+    log(`${sig}: stopping`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+try {
+  await main(options);
+  await cleanup();
+  process.exit(0);
+} catch (err) {
+  console.error(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  if (ws) log(`wrangler logs were in ${ws.dir} (removed)`);
+  await cleanup();
+  process.exit(1);
+}
+
+async function main(o: BenchOptions): Promise<void> {
+  // Long enough for a slow machine, short enough that a stuck run ends by itself.
+  const timeoutMs = o.quick ? 40_000 : 900_000;
+  const faultMix: FaultMix = { rate500: 0.1, rate429: 0.05, retryAfter: 1, rateCommitThenFail: 0.05, seed: o.faultSeed };
+
+  // The fake adds one abort listener per in-flight call to a single signal; dozens are normal here.
+  setMaxListeners(1000);
+  fake = await startFakeOpenAI({ port: 0, apiKeys: [FAKE_KEY], latencyMs: o.latencyMs });
+  log(`fake OpenAI on ${fake.url} with ${o.latencyMs} ms per call`);
+  log("snapshotting src/ and applying D1 migrations");
+  ws = await prepareWorkspace();
+  const consumer = readConsumerSettings(ws.appDir);
+  const concurrency = o.queueConcurrency
+    ? { value: o.queueConcurrency, source: "--var" }
+    : { value: defaultConcurrency(ws.appDir), source: "ferry's default, src/config.ts" };
+  const extraVars: Record<string, string> = o.queueConcurrency ? { QUEUE_CONCURRENCY: String(o.queueConcurrency) } : {};
+  const results: Results = { options: o, env: describeEnvironment(), consumer, concurrency, faultMix, networkTracing: o.devtoolsNetwork ? "on (--devtools-network)" : "off", runSeconds: 0 };
+
+  if (["backfill", "lookup", "baseline", "faults"].some((p) => o.parts.has(p as Part))) {
+    const ferry = await start(ws, "main", fake, extraVars, results);
+    try {
+      if (o.parts.has("backfill")) {
+        const ids = seedThreads(fake, "backfill", o.threads, o.messages);
+        await quiet(ferry, "backfill");
+        log(`backfill: ${o.threads} threads × ${o.messages} messages`);
+        results.backfill = await runBackfill(fake, ferry, ids, o.messages, timeoutMs);
+        log(`backfill: ${(results.backfill.wallMs / 1000).toFixed(2)} s, ${results.backfill.calls.total} calls`);
+        if (o.parts.has("lookup")) {
+          await quiet(ferry, "lookup");
+          log(`lookup: autocannon ${o.lookupSeconds} s × ${o.connections} connections, healthz then lookup`);
+          results.lookup = await runLookup(ferry, ids, o.lookupSeconds, o.connections);
+          log(`lookup: ${results.lookup.lookup.rps.toFixed(0)} req/s vs healthz ${results.lookup.healthz.rps.toFixed(0)} req/s`);
+        }
+      }
+      if (o.parts.has("baseline")) {
+        const ids = seedThreads(fake, "baseline", o.threads, o.messages);
+        await quiet(ferry, "baseline");
+        log(`baseline: sequential openai-SDK script over ${o.threads} threads`);
+        results.baseline = await runBaseline(fake, ids, o.messages);
+        log(`baseline: ${(results.baseline.wallMs / 1000).toFixed(2)} s`);
+      }
+      if (o.parts.has("faults")) {
+        const ids = seedThreads(fake, "faults", o.threads, o.messages);
+        await quiet(ferry, "faults");
+        log("faults: the backfill again under random faults");
+        fake.state.configure({ random: faultMix });
+        try {
+          results.faults = await runBackfill(fake, ferry, ids, o.messages, timeoutMs);
+        } finally {
+          fake.state.configure({ random: { rate500: 0, rate429: 0, rateCommitThenFail: 0 } });
+        }
+        log(`faults: ${(results.faults.wallMs / 1000).toFixed(2)} s, ${results.faults.calls.total} calls`);
+      }
+    } finally {
+      await ferry.stop();
+    }
+  }
+
+  if (o.parts.has("huge")) {
+    const ferry = await start(ws, "huge", fake, extraVars, results);
+    try {
+      await quiet(ferry, "huge");
+      log(`huge: one thread of ${o.hugeMessages} messages on a fresh instance`);
+      results.huge = await runHuge(fake, ferry, o.hugeMessages, timeoutMs);
+      log(`huge: ${(results.huge.backfill.wallMs / 1000).toFixed(2)} s`);
+    } finally {
+      await ferry.stop();
+    }
+  }
+
+  if (o.compareConcurrency && o.parts.has("backfill")) {
+    const ferry = await start(ws, "compare", fake, { ...extraVars, QUEUE_CONCURRENCY: String(o.compareConcurrency) }, results);
+    try {
+      const ids = seedThreads(fake, "compare", o.threads, o.messages);
+      await quiet(ferry, "compare");
+      log(`backfill with QUEUE_CONCURRENCY=${o.compareConcurrency}`);
+      results.compare = { concurrency: o.compareConcurrency, result: await runBackfill(fake, ferry, ids, o.messages, timeoutMs) };
+      log(`compare: ${(results.compare.result.wallMs / 1000).toFixed(2)} s`);
+    } finally {
+      await ferry.stop();
+    }
+  }
+
+  results.runSeconds = (performance.now() - t0) / 1000;
+  const md = renderReport(results);
+  const out = path.resolve(repoRoot, o.out);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, md);
+  console.log(md);
+  log(`written to ${path.relative(repoRoot, out)}`);
+}
+
+/** Before a measured part: give someone else's burst of CPU on this machine a bounded chance to pass. */
+async function quiet(ferry: FerryInstance, part: string): Promise<void> {
+  const started = performance.now();
+  const other = await waitForQuiet(ferry.pgid, options.quick ? 2_000 : 120_000);
+  const waited = (performance.now() - started) / 1000;
+  if (other !== null && (other >= 0.25 || waited > 1.5)) {
+    log(`${part}: other processes were using ${other.toFixed(2)} cores (waited ${waited.toFixed(0)} s for a quiet machine)`);
+  }
+}
+
+async function start(workspace: Workspace, name: string, f: FakeOpenAI, vars: Record<string, string>, results: Results): Promise<FerryInstance> {
+  log(`starting wrangler dev (${name}${Object.keys(vars).length ? `, ${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""})`);
+  const ferry = await startFerry({ ws: workspace, name, fakeUrl: f.url, extraVars: vars });
+  log(`ferry on ${ferry.url}`);
+  if (!results.options.devtoolsNetwork && !(await disableNetworkTracing(ferry.inspectorPort))) {
+    results.networkTracing = "on (could not switch it off: no WebSocket or no inspector)";
+    log("could not switch DevTools network tracing off; numbers include wrangler's forwarding cost");
+  }
+  return ferry;
+}
+
+/** ferry's own default QUEUE_CONCURRENCY, read from the snapshot so the report cannot drift from it. */
+function defaultConcurrency(appDir: string): number {
+  const src = readFileSync(path.join(appDir, "src/config.ts"), "utf8");
+  return Number(/QUEUE_CONCURRENCY\s*,\s*(\d+)\s*\)/.exec(src)?.[1] ?? NaN);
+}
