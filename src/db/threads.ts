@@ -1,12 +1,15 @@
 import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
-import type { Database } from "./client";
+import { preparedOnce, type Database } from "./client";
 import { threads, type StoredError, type ThreadRow, type ThreadStatus } from "./schema";
 
 /** D1 allows 100 bound parameters per statement. */
 const IDS_PER_STATEMENT = 90;
 
+// The lookup route's only query: prepared once, it costs a D1 call and no query building.
+const threadById = preparedOnce((db) => db.select().from(threads).where(eq(threads.threadId, sql.placeholder("id"))).prepare());
+
 export async function findThread(db: Database, threadId: string): Promise<ThreadRow | undefined> {
-  return db.select().from(threads).where(eq(threads.threadId, threadId)).get();
+  return threadById(db).get({ id: threadId });
 }
 
 export async function findThreads(db: Database, threadIds: readonly string[]): Promise<ThreadRow[]> {
