@@ -1,0 +1,48 @@
+import threads from "../../migrations/0000_threads.sql";
+import backfill from "../../migrations/0001_backfill_webhooks_counters.sql";
+import files from "../../migrations/0002_files_and_assistants.sql";
+
+/** Every file in migrations/, in order (a test checks this list against the folder). */
+export const MIGRATIONS: readonly (readonly [name: string, sql: string])[] = [
+  ["0000_threads.sql", threads],
+  ["0001_backfill_webhooks_counters.sql", backfill],
+  ["0002_files_and_assistants.sql", files],
+];
+
+/** wrangler's own bookkeeping table, so `wrangler d1 migrations apply` and this agree on what ran. */
+const TRACKING = `CREATE TABLE IF NOT EXISTS d1_migrations(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT UNIQUE,
+  applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+)`;
+
+let ready: Promise<void> | null = null;
+
+/**
+ * Applies the migrations a database lacks, once per isolate, so a plain `wrangler dev` (or a deploy
+ * that skipped `wrangler d1 migrations apply`) still finds its tables. Each migration and its record
+ * go in one atomic batch; an isolate that loses the race to another sees the record and moves on.
+ */
+export function ensureSchema(d1: D1Database): Promise<void> {
+  ready ??= applyMigrations(d1).catch((err: unknown) => {
+    ready = null;
+    throw err;
+  });
+  return ready;
+}
+
+/** Applies whatever migrations the database lacks; safe to run at any time, from several isolates at once. */
+export async function applyMigrations(d1: D1Database): Promise<void> {
+  await d1.prepare(TRACKING).run();
+  const applied = async () => new Set((await d1.prepare("SELECT name FROM d1_migrations").all<{ name: string }>()).results.map((r) => r.name));
+  const done = await applied();
+  for (const [name, sql] of MIGRATIONS) {
+    if (done.has(name)) continue;
+    const statements = sql.split("--> statement-breakpoint").map((s) => s.trim()).filter(Boolean);
+    try {
+      await d1.batch([...statements.map((s) => d1.prepare(s)), d1.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(name)]);
+    } catch (err) {
+      if (!(await applied()).has(name)) throw err;
+    }
+  }
+}
