@@ -7,10 +7,6 @@ export async function createRun(db: Database, trigger: BackfillRun["trigger"], n
   return (await db.insert(backfillRuns).values({ id, trigger, startedAt: now }).returning().get())!;
 }
 
-export async function findRun(db: Database, id: string): Promise<BackfillRun | undefined> {
-  return db.select().from(backfillRuns).where(eq(backfillRuns.id, id)).get();
-}
-
 export async function latestRun(db: Database): Promise<BackfillRun | undefined> {
   return db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(1).get();
 }

@@ -9,7 +9,6 @@ export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 
 /** Where an owner's files stand: being attached/ingested, all settled, or not checkable. */
 export const FILES_STATUSES = ["ingesting", "synced", "failed", "source_unavailable"] as const;
-export type FilesStatus = (typeof FILES_STATUSES)[number];
 
 export interface StoredError {
   code: string;

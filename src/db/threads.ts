@@ -120,7 +120,7 @@ export async function releaseLease(
 }
 
 /** A thread enqueued this recently is not enqueued again: its message is still on its way. */
-export const ENQUEUE_GRACE_MS = 6 * 60 * 60 * 1000;
+const ENQUEUE_GRACE_MS = 6 * 60 * 60 * 1000;
 
 /**
  * The backfill's work, one keyset page at a time: pending threads, and failed or source_unavailable
@@ -158,7 +158,7 @@ export async function markEnqueued(db: Database, threadIds: readonly string[], n
 }
 
 /** How long a handed-over thread may sit without progress before the sweep sends it again. */
-export const STALL_MS = 30 * 60 * 1000;
+const STALL_MS = 30 * 60 * 1000;
 /** The sweep sends a thread again at most this often. */
 const RESEND_MS = 10 * 60 * 1000;
 

@@ -7,7 +7,7 @@ import type { SyncStarted } from "./assistant-sync";
 import { followBatch, type FilesDeps } from "./vector-store";
 
 /** First look at a new batch, and the longest wait between looks: calls double apart while nothing changes. */
-export const FIRST_FOLLOW_SECONDS = 2;
+const FIRST_FOLLOW_SECONDS = 2;
 const MAX_FOLLOW_SECONDS = 300;
 
 /** Queues a delayed look at each batch a sync started. */

@@ -20,7 +20,7 @@ export interface StoreOwner {
 }
 
 /** Spec: at most 2,000 file ids per file batch. */
-export const MAX_FILES_PER_BATCH = 2000;
+const MAX_FILES_PER_BATCH = 2000;
 /** An announced create older than this is assumed dead (longer than any call's timeout). */
 const CREATE_STALE_MS = 2 * 60_000;
 const TOKEN_KEY = "ferry_create_token";

@@ -18,10 +18,6 @@ export class Budget {
     return this.spent + n <= this.limit && Date.now() < this.deadline;
   }
 
-  get used(): number {
-    return this.spent;
-  }
-
   /** Milliseconds left before the deadline. */
   get timeLeft(): number {
     return this.deadline - Date.now();

@@ -11,7 +11,7 @@ import type { OpenAIGateway } from "../openai/gateway";
 import { type Budget, BudgetExhausted } from "./budget";
 import { ConversationDiverged, countLanded } from "./reconcile";
 
-export const LEASE_MS = 60_000;
+const LEASE_MS = 60_000;
 /** What one page can cost in subrequests: a list, five writes with their checkpoints, a lease renewal. */
 const PAGE_COST = 1 + 2 * 5 + 1;
 const WRITE_ATTEMPTS = 3;

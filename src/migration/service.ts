@@ -24,7 +24,7 @@ export function migrate(env: Env, threadId: string, budget: Budget): Promise<Mig
 }
 
 /** Seconds until it is worth asking again about a thread that continues in the background. */
-export const CONTINUE_RETRY_AFTER = 5;
+const CONTINUE_RETRY_AFTER = 5;
 
 /**
  * Queues what follows a migration run: the rest of a thread that did not finish (a queue message

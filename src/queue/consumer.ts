@@ -16,7 +16,7 @@ import { OpenAIGateway } from "../openai/gateway";
 import type { Budget } from "../migration/budget";
 import { migrationsQueue, QueueMessage, type MigrationsQueue } from "./messages";
 
-export const DEAD_LETTER_QUEUE = "ferry-migrations-dlq";
+const DEAD_LETTER_QUEUE = "ferry-migrations-dlq";
 /** Another worker is creating the same vector store: look again after it surely finished. */
 const STORE_BUSY_RETRY_SECONDS = 30;
 /** A dead-lettered thread is retried by the nightly backfill after this long. */

@@ -13,7 +13,7 @@ import { createRouter } from "../app-type";
 import { errorResponses, jsonContent, ThreadIdList } from "../schemas";
 import { iso } from "../thread-migration";
 
-export const IMPORT_MAX = 1000;
+const IMPORT_MAX = 1000;
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 const importRoute = createRoute({

@@ -7,7 +7,7 @@ import { ApiError } from "../errors";
 import { errorResponses, jsonContent, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
 import { presentThread, unknownThread } from "../thread-migration";
 
-export const LOOKUP_MAX = 100;
+const LOOKUP_MAX = 100;
 
 const getThread = createRoute({
   method: "get",
