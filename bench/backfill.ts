@@ -2,7 +2,7 @@
 // local queue until all have settled; also the engine of part 3 (one thread, many messages).
 import type { FakeOpenAI } from "../test/fake-openai/index";
 import { callStats, minimumCalls, type CallStats } from "./calls";
-import { FerryApi } from "./ferry-api";
+import { FerryApi, type Milestone } from "./ferry-api";
 import { CpuMeter, type FerryInstance } from "./stack";
 import { verify, type Verification } from "./verify";
 
@@ -11,6 +11,8 @@ export interface BackfillResult {
   messages: number;
   wallMs: number;
   timedOut: boolean;
+  /** When half, 90 % and 99 % of the threads had settled. */
+  milestones: Milestone[];
   calls: CallStats;
   minimumCalls: number;
   /** CPU seconds per process role during the part (see stack.ts Role, plus `bench`). */
@@ -29,7 +31,7 @@ export async function runBackfill(fake: FakeOpenAI, ferry: FerryInstance, ids: r
   const api = new FerryApi(ferry.url);
   fake.state.clearCalls();
   const cpu = new CpuMeter(ferry.pgid);
-  const { wallMs, timedOut } = await api.backfill(ids, timeoutMs);
+  const { wallMs, timedOut, milestones } = await api.backfill(ids, timeoutMs);
   const cpuUsed = cpu.read();
   // Read before verifying: the lookups below never call OpenAI, but keep the counts exact anyway.
   const calls = callStats(fake.state, fake.state.config.latencyMs);
@@ -50,6 +52,7 @@ export async function runBackfill(fake: FakeOpenAI, ferry: FerryInstance, ids: r
     messages,
     wallMs,
     timedOut,
+    milestones,
     calls,
     minimumCalls: ids.length * minimumCalls(messages),
     cpu: cpuUsed,

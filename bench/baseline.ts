@@ -5,7 +5,7 @@
 import OpenAI from "openai";
 import type { FakeOpenAI } from "../test/fake-openai/index";
 import { callStats, type CallStats } from "./calls";
-import { FAKE_KEY } from "./stack";
+import { CpuMeter, FAKE_KEY } from "./stack";
 import { verify, type Verification } from "./verify";
 
 const CHUNK = 20;
@@ -18,6 +18,8 @@ export interface BaselineResult {
   verification: Verification;
   /** Calls per thread on the script's path: it runs them one after another. */
   callsPerThread: number;
+  /** CPU seconds: `bench` (this process: the script and the fake) and `other` (the rest of the machine). */
+  cpu: Record<string, number>;
 }
 
 type Item = { type: "message"; role: "user"; content: { type: "input_text"; text: string }[] } | {
@@ -51,6 +53,7 @@ export async function migrateSequentially(client: OpenAI, threadId: string): Pro
 export async function runBaseline(fake: FakeOpenAI, ids: readonly string[], messages: number): Promise<BaselineResult> {
   const client = new OpenAI({ apiKey: FAKE_KEY, baseURL: `${fake.url}/v1` });
   fake.state.clearCalls();
+  const cpu = new CpuMeter(0); // no process group: only this process and the rest of the machine
   const started = performance.now();
   const recorded = [];
   for (const threadId of ids) recorded.push({ threadId, conversationId: await migrateSequentially(client, threadId), migrated: true });
@@ -63,5 +66,6 @@ export async function runBaseline(fake: FakeOpenAI, ids: readonly string[], mess
     calls,
     verification: verify(fake.state, recorded),
     callsPerThread: calls.total / ids.length,
+    cpu: cpu.read(),
   };
 }

@@ -18,6 +18,12 @@ interface StatusCounts {
   source_unavailable: number;
 }
 
+/** The first poll that saw this fraction of a backfill's threads settled. */
+export interface Milestone {
+  fraction: number;
+  ms: number;
+}
+
 const IMPORT_MAX = 1000;
 const LOOKUP_MAX = 100;
 const POLL_MS = 250;
@@ -59,19 +65,24 @@ export class FerryApi {
   /**
    * Imports the ids, starts a backfill and polls /v1/status until `ids.length` more threads have
    * settled (migrated, failed or source_unavailable) than before, or the deadline passes.
-   * Returns the wall time from the import to the poll that saw them all settled.
+   * Returns the wall time from the import to the poll that saw them all settled, and when the
+   * first poll saw half, 90 % and 99 % of them settled (the tail is where retries show).
    */
-  async backfill(ids: readonly string[], timeoutMs: number): Promise<{ wallMs: number; timedOut: boolean }> {
+  async backfill(ids: readonly string[], timeoutMs: number): Promise<{ wallMs: number; timedOut: boolean; milestones: Milestone[] }> {
     const before = await this.status();
     const settled = (s: StatusCounts) => s.migrated + s.failed + s.source_unavailable;
+    const milestones: Milestone[] = [];
+    const pending = [0.5, 0.9, 0.99];
     const started = performance.now();
     await this.importThreads(ids);
     await this.startBackfill();
     for (;;) {
       const now = await this.status();
       const elapsed = performance.now() - started;
-      if (settled(now) - settled(before) >= ids.length) return { wallMs: elapsed, timedOut: false };
-      if (elapsed > timeoutMs) return { wallMs: elapsed, timedOut: true };
+      const done = (settled(now) - settled(before)) / ids.length;
+      while (pending.length && done >= pending[0]!) milestones.push({ fraction: pending.shift()!, ms: elapsed });
+      if (done >= 1) return { wallMs: elapsed, timedOut: false, milestones };
+      if (elapsed > timeoutMs) return { wallMs: elapsed, timedOut: true, milestones };
       await sleep(POLL_MS);
     }
   }

@@ -1,73 +1,97 @@
 // Part 3: one thread of 10,000 messages through the backfill, on a fresh `wrangler dev` so the
-// Worker process's peak resident memory (VmHWM) belongs to this migration alone.
+// Worker process's peak resident memory (VmHWM) belongs to this part alone. A thread a tenth that
+// size goes first on the same instance: if the migration streams, the big one needs about the same
+// memory, not ten times more.
 import type { FakeOpenAI } from "../test/fake-openai/index";
 import { runBackfill, seedThreads, type BackfillResult } from "./backfill";
 import { Inspector } from "./inspector";
 import { instanceProcesses, memory, type FerryInstance } from "./stack";
 
 export interface Memory {
-  /** The workerd process that runs ferry (its isolate, and the local D1 and queue simulators). */
-  workerPid: number | null;
-  idleRss: number | null;
-  /** VmHWM before the migration (start-up included) and after it. */
-  hwmBefore: number | null;
-  hwmAfter: number | null;
+  /** Resident set of the workerd process running ferry (its isolate, and the local D1 and queue simulators). */
+  rssBefore: number | null;
   /** Highest VmRSS sampled during the migration. */
-  peakRss: number | null;
+  rssPeak: number | null;
+  /** VmHWM (peak resident set since the process started) after the migration. */
+  hwmAfter: number | null;
   /**
    * V8 heap of ferry's isolate in use (live objects plus garbage not yet collected: an upper bound
-   * of what it holds) when idle, at its highest sample, and at the end. workerd's inspector does
-   * not answer HeapProfiler.collectGarbage, so there is no after-GC figure.
+   * of what it holds) before, at its highest sample, and the highest of heap + memory outside it
+   * (ArrayBuffers, embedder). workerd's inspector does not answer HeapProfiler.collectGarbage, so
+   * there is no after-GC figure.
    */
-  heapIdle: number | null;
+  heapBefore: number | null;
   heapPeak: number | null;
-  heapAfter: number | null;
+  heapWithExternalPeak: number | null;
   heapSamples: number;
 }
 
-export interface HugeResult {
+export interface HugePhase {
   backfill: BackfillResult;
   memory: Memory;
+}
+
+export interface HugeResult {
+  /** The thread a tenth the size, migrated first. */
+  small: HugePhase;
+  big: HugePhase;
+  workerPid: number | null;
+  /** VmHWM of the fresh process before either migration (start-up included). */
+  hwmAtStart: number | null;
 }
 
 const SAMPLE_MS = 100;
 
 export async function runHuge(fake: FakeOpenAI, ferry: FerryInstance, messages: number, timeoutMs: number): Promise<HugeResult> {
-  const ids = seedThreads(fake, "huge", 1, messages);
   const worker = instanceProcesses(ferry.pgid).find((p) => p.role === "worker")?.pid ?? null;
-  const before = worker ? memory(worker) : null;
+  const hwmAtStart = worker ? (memory(worker)?.hwm ?? null) : null;
   const heap = new Inspector();
   const heapOk = await heap.connect(ferry.inspectorPort);
-  const heapIdle = heapOk ? await heap.usedBytes() : null;
+  try {
+    const small = await phase(fake, ferry, "huge_small", Math.max(100, Math.round(messages / 10)), timeoutMs, worker, heapOk ? heap : null);
+    const big = await phase(fake, ferry, "huge", messages, timeoutMs, worker, heapOk ? heap : null);
+    return { small, big, workerPid: worker, hwmAtStart };
+  } finally {
+    heap.close();
+  }
+}
 
-  let peakRss = before?.rss ?? 0;
+async function phase(
+  fake: FakeOpenAI,
+  ferry: FerryInstance,
+  name: string,
+  messages: number,
+  timeoutMs: number,
+  worker: number | null,
+  heap: Inspector | null,
+): Promise<HugePhase> {
+  const ids = seedThreads(fake, name, 1, messages);
+  const before = worker ? memory(worker) : null;
+  const heapBefore = heap ? await heap.usedBytes() : null;
+  let rssPeak = before?.rss ?? 0;
   const rssTimer = setInterval(() => {
     const m = worker ? memory(worker) : null;
-    if (m) peakRss = Math.max(peakRss, m.rss);
+    if (m) rssPeak = Math.max(rssPeak, m.rss);
   }, SAMPLE_MS);
-  if (heapOk) heap.start(SAMPLE_MS);
+  heap?.start(SAMPLE_MS);
   let backfill: BackfillResult;
   try {
     backfill = await runBackfill(fake, ferry, ids, messages, timeoutMs);
   } finally {
     clearInterval(rssTimer);
-    heap.stop();
+    heap?.stop();
   }
   const after = worker ? memory(worker) : null;
-  const heapAfter = heapOk ? await heap.usedBytes() : null;
-  heap.close();
   return {
     backfill,
     memory: {
-      workerPid: worker,
-      idleRss: before?.rss ?? null,
-      hwmBefore: before?.hwm ?? null,
+      rssBefore: before?.rss ?? null,
+      rssPeak: worker ? Math.max(rssPeak, after?.rss ?? 0) : null,
       hwmAfter: after?.hwm ?? null,
-      peakRss: worker ? Math.max(peakRss, after?.rss ?? 0) : null,
-      heapIdle,
-      heapPeak: heapOk ? Math.max(heap.peakUsed, heapAfter ?? 0) : null,
-      heapAfter,
-      heapSamples: heap.samples,
+      heapBefore,
+      heapPeak: heap ? heap.peakUsed : null,
+      heapWithExternalPeak: heap ? heap.peakWithExternal : null,
+      heapSamples: heap?.samples ?? 0,
     },
   };
 }

@@ -21,7 +21,9 @@ export class Inspector {
   private readonly waiting = new Map<number, (result: Record<string, unknown> | null) => void>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private busy = false;
+  /** Highest sampled V8 heap in use, and in use plus memory outside the V8 heap (ArrayBuffers, embedder). */
   peakUsed = 0;
+  peakWithExternal = 0;
   samples = 0;
 
   /** Connects; resolves false when no WebSocket is available or the inspector does not answer. */
@@ -62,22 +64,30 @@ export class Inspector {
     });
   }
 
-  async usedBytes(): Promise<number | null> {
+  async heapUsage(): Promise<{ used: number; external: number } | null> {
     const res = await this.send("Runtime.getHeapUsage");
-    return typeof res?.usedSize === "number" ? res.usedSize : null;
+    if (typeof res?.usedSize !== "number") return null;
+    const num = (v: unknown) => (typeof v === "number" ? v : 0);
+    return { used: res.usedSize, external: num(res.embedderHeapUsedSize) + num(res.backingStorageSize) };
+  }
+
+  async usedBytes(): Promise<number | null> {
+    return (await this.heapUsage())?.used ?? null;
   }
 
   start(intervalMs: number): void {
     this.peakUsed = 0;
+    this.peakWithExternal = 0;
     this.samples = 0;
     this.timer = setInterval(() => {
       if (this.busy) return;
       this.busy = true;
-      void this.usedBytes().then((used) => {
+      void this.heapUsage().then((heap) => {
         this.busy = false;
-        if (used === null) return;
+        if (heap === null) return;
         this.samples++;
-        this.peakUsed = Math.max(this.peakUsed, used);
+        this.peakUsed = Math.max(this.peakUsed, heap.used);
+        this.peakWithExternal = Math.max(this.peakWithExternal, heap.used + heap.external);
       });
     }, intervalMs);
   }

@@ -75,8 +75,8 @@ function faultFloor(threads: number, messages: number, mix: FaultMix): number {
 }
 
 
-function load(r: LoadResult): string {
-  return `${int(r.rps)} req/s · p50 ${ms(r.p50)} · p99 ${ms(r.p99)}${r.bad ? ` · **${int(r.bad)} bad answers**` : ""}`;
+function load(r: LoadResult, seconds: number): string {
+  return `${int(r.rps)} req/s · p50 ${ms(r.p50)} · p99 ${ms(r.p99)}${r.bad ? ` · **${int(r.bad)} bad answers**` : ""}${busyNote(r.cpu, seconds * 1000)}`;
 }
 
 function settledNote(r: BackfillResult): string {
@@ -123,7 +123,7 @@ export function renderReport(r: Results): string {
     const { healthz, lookup } = r.lookup;
     const ratio = lookup.rps / healthz.rps;
     const met = ratio >= TARGET.lookupRatio && !lookup.bad && !healthz.bad;
-    row("1", `Lookup: \`GET /v1/threads/{id}\` (D1 hit, ${int(r.lookup.ids)} migrated ids) vs \`GET /healthz\``, load(lookup), `healthz ${load(healthz)}`, `${x(ratio)} healthz's req/s`, `≥ ${x(TARGET.lookupRatio)}`, verdict(met));
+    row("1", `Lookup: \`GET /v1/threads/{id}\` (D1 hit, ${int(r.lookup.ids)} migrated ids) vs \`GET /healthz\``, load(lookup, r.lookup.seconds), `healthz ${load(healthz, r.lookup.seconds)}`, `${x(ratio)} healthz's req/s`, `≥ ${x(TARGET.lookupRatio)}`, verdict(met));
     if (!met) {
       misses.push(
         `**Lookup throughput ${x(ratio)} of healthz (target ≥ ${x(TARGET.lookupRatio)}).** Both runs are CPU-bound on ${e.cores} cores shared by autocannon, ` +
@@ -141,8 +141,8 @@ export function renderReport(r: Results): string {
     row(
       "2",
       `Backfill ${int(b.threads)} × ${b.messages} through \`POST /v1/backfill\` + local queue: wall time`,
-      `${s(b.wallMs)} · ${(b.threads / (b.wallMs / 1000)).toFixed(1)} threads/s${settledNote(b)}`,
-      bl ? `sequential openai-SDK script: ${s(bl.wallMs)} · ${(bl.threads / (bl.wallMs / 1000)).toFixed(1)} threads/s` : "baseline not run",
+      `${s(b.wallMs)} · ${(b.threads / (b.wallMs / 1000)).toFixed(1)} threads/s${settledNote(b)}${busyNote(b.cpu, b.wallMs)}`,
+      bl ? `sequential openai-SDK script: ${s(bl.wallMs)} · ${(bl.threads / (bl.wallMs / 1000)).toFixed(1)} threads/s${busyNote(bl.cpu, bl.wallMs)}` : "baseline not run",
       bl ? `**${x(bl.wallMs / b.wallMs, 1)} faster**` : "—",
       `≥ ${TARGET.speedup}×`,
       bl ? verdict(bl.wallMs / b.wallMs >= TARGET.speedup) : "—",
@@ -193,7 +193,7 @@ export function renderReport(r: Results): string {
     row(
       "2b",
       `Backfill again with \`--var QUEUE_CONCURRENCY:${r.compare.concurrency}\` (fresh instance)`,
-      `${s(c.wallMs)} · ${(c.threads / (c.wallMs / 1000)).toFixed(1)} threads/s · calls ${(c.calls.total / c.minimumCalls).toFixed(2)}× min · ${exactness(c)}${settledNote(c)}`,
+      `${s(c.wallMs)} · ${(c.threads / (c.wallMs / 1000)).toFixed(1)} threads/s · calls ${(c.calls.total / c.minimumCalls).toFixed(2)}× min · ${exactness(c)}${settledNote(c)}${busyNote(c.cpu, c.wallMs)}`,
       `bound ${s(bound)} (${perInvocation(r, r.compare.concurrency)} at a time) · ${inFlightText(c)}`,
       `${bl ? `**${x(bl.wallMs / c.wallMs, 1)} the baseline** · ` : ""}${pctOf(bound / c.wallMs)} of bound`,
       bl ? `≥ ${TARGET.speedup}×` : "—",
@@ -203,23 +203,28 @@ export function renderReport(r: Results): string {
 
   const h = r.huge;
   if (h) {
-    const hb = h.backfill;
+    const hb = h.big.backfill;
     const cp = criticalPathCalls(hb.messages) * L;
     const ratio = hb.calls.total / hb.minimumCalls;
-    const m = h.memory;
-    row("3", `One huge thread: ${int(hb.messages)} messages, wall time`, `${s(hb.wallMs)}${settledNote(hb)}`, `critical path ${int(criticalPathCalls(hb.messages))} calls × ${L} ms = ${s(cp)}`, `${pctOf(cp / hb.wallMs)} of bound`, "—", "");
-    row("3", "One huge thread: calls ÷ minimum · exactly once", `${int(hb.calls.total)} ÷ ${int(hb.minimumCalls)} · ${exactness(hb)}`, "", `**${ratio.toFixed(2)}**`, "1.00 · 0", verdict(ratio <= TARGET.callsHappy + 1e-9 && hb.verification.duplicates + hb.verification.losses === 0));
-    const heapMet = m.heapPeak !== null && m.heapPeak <= TARGET.hugeWellUnderMiB * 2 ** 20;
+    const [sm, bm] = [h.small.memory, h.big.memory];
+    const smallN = int(h.small.backfill.messages);
+    const bigN = int(hb.messages);
+    row("3", `One huge thread: ${bigN} messages, wall time`, `${s(hb.wallMs)}${settledNote(hb)}${busyNote(hb.cpu, hb.wallMs)}`, `critical path ${int(criticalPathCalls(hb.messages))} calls × ${L} ms = ${s(cp)}`, `${pctOf(cp / hb.wallMs)} of bound`, "—", "");
+    row("3", "One huge thread: calls ÷ minimum · exactly once", `${int(hb.calls.total)} ÷ ${int(hb.minimumCalls)} · ${exactness(hb)}`, `${smallN}-message thread first: ${int(h.small.backfill.calls.total)} ÷ ${int(h.small.backfill.minimumCalls)}`, `**${ratio.toFixed(2)}**`, "1.00 · 0", verdict(ratio <= TARGET.callsHappy + 1e-9 && hb.verification.duplicates + hb.verification.losses === 0));
+    const worst = bm.heapWithExternalPeak ?? bm.heapPeak;
+    const heapMet = worst !== null && worst <= TARGET.hugeWellUnderMiB * 2 ** 20;
+    const growth = (m: typeof bm) => (m.rssPeak !== null && m.rssBefore !== null ? m.rssPeak - m.rssBefore : null);
     row(
       "3",
       "One huge thread: memory",
-      `ferry's isolate: V8 heap in use peaked at **${mib(m.heapPeak)}** (${mib(m.heapIdle)} idle before, ${mib(m.heapAfter)} after; ${m.heapSamples} samples every 100 ms)`,
-      `ferry's workerd process: RSS idle ${mib(m.idleRss)}, peak ${mib(m.peakRss)} (**+${mib(m.peakRss !== null && m.idleRss !== null ? m.peakRss - m.idleRss : null)}**), VmHWM ${mib(m.hwmAfter)}`,
-      "streams: the heap stays flat while the thread is paged",
+      `ferry's isolate, V8 heap in use at its peak: **${mib(bm.heapPeak)}** for ${bigN} messages, ${mib(sm.heapPeak)} for ${smallN} (${mib(sm.heapBefore)} before); ` +
+        `with ArrayBuffers and embedder memory: ${mib(bm.heapWithExternalPeak)} / ${mib(sm.heapWithExternalPeak)}`,
+      `ferry's workerd process (runtime + local D1 and queue): RSS ${mib(sm.rssBefore)} before, peak ${mib(bm.rssPeak)}: +${mib(growth(bm))} during the ${bigN}-message thread, +${mib(growth(sm))} during the ${smallN}; VmHWM ${mib(bm.hwmAfter)} (${mib(h.hwmAtStart)} after start-up)`,
+      bm.heapPeak !== null && sm.heapPeak !== null ? `10× the messages, ${x(bm.heapPeak / sm.heapPeak, 1)} the heap: it streams` : "",
       `well under ${TARGET.hugeMiB} MiB (≤ ${TARGET.hugeWellUnderMiB})`,
-      m.heapPeak === null ? "n/a" : verdict(heapMet),
+      worst === null ? "n/a" : verdict(heapMet),
     );
-    if (m.heapPeak !== null && !heapMet) misses.push(`**Huge thread: heap peak ${mib(m.heapPeak)}** is not well under ${TARGET.hugeMiB} MiB.`);
+    if (worst !== null && !heapMet) misses.push(`**Huge thread: isolate memory peak ${mib(worst)}** is not well under ${TARGET.hugeMiB} MiB.`);
     if (ratio > TARGET.callsHappy + 1e-9) misses.push(`**Huge thread calls ratio ${ratio.toFixed(2)} (target 1.00).** Calls by route: ${routes(hb)}.`);
   }
 
@@ -229,7 +234,15 @@ export function renderReport(r: Results): string {
     const own = (f.calls.total - f.calls.faulted) / f.minimumCalls;
     const floor = faultFloor(f.threads, f.messages, r.faultMix);
     const v = f.verification;
-    row("4", `Under faults: ${int(f.threads)} × ${f.messages} backfill, wall time`, `${s(f.wallMs)}${settledNote(f)}`, b ? `happy path ${s(b.wallMs)}` : "", b ? `${x(f.wallMs / b.wallMs, 1)} the happy path` : "", "—", "");
+    row(
+      "4",
+      `Under faults: ${int(f.threads)} × ${f.messages} backfill, wall time`,
+      `${s(f.wallMs)}${settledNote(f)}${busyNote(f.cpu, f.wallMs)}; ${milestonesText(f)}`,
+      b ? `happy path ${s(b.wallMs)}; ${milestonesText(b)}` : "",
+      b ? `${x(f.wallMs / b.wallMs, 1)} the happy path` : "",
+      "—",
+      "",
+    );
     row(
       "4",
       "Under faults: OpenAI calls ÷ minimum",
@@ -277,8 +290,16 @@ export function renderReport(r: Results): string {
   };
   diag("Backfill", b);
   diag(`Backfill, QUEUE_CONCURRENCY=${r.compare?.concurrency}`, r.compare?.result);
-  diag("Huge thread", h?.backfill);
+  diag(`Huge thread (${h ? int(h.small.backfill.messages) : ""} messages)`, h?.small.backfill);
+  diag(`Huge thread (${h ? int(h.big.backfill.messages) : ""} messages)`, h?.big.backfill);
   diag("Under faults", f);
+  if (f) {
+    lines.push(
+      `- **Under faults, the tail:** ${milestonesText(f)}, all at ${s(f.wallMs)}. A thread whose call still fails after ferry's in-place retries (3 tries a call; ` +
+        `a 429 waits its Retry-After in place) goes back to the queue with a backoff delay (2–3 s, then 4–5 s, 8–9 s…); the local queue appends a retried message behind ` +
+        `the backlog still waiting, so such threads finish after the first pass over all the others. The slowest thread took ${f.calls.threadSpanMs ? `${int(f.calls.threadSpanMs.max)} ms` : "n/a"} from its first call to its last answer.`,
+    );
+  }
   if (bl) lines.push(`- **Baseline:** calls by route ${routesOf(bl.calls.byRoute)}; ${bl.callsPerThread.toFixed(1)} calls per thread, one at a time: ${s(bl.callsPerThread * L)} of latency per thread.`);
   if (r.lookup) {
     const lk = r.lookup;
@@ -330,6 +351,17 @@ function lookupProfileText(profile: ProfileEntry[] | null): string {
     `(drizzle \`.prepare()\` with \`sql.placeholder("id")\`, or a raw \`env.DB.prepare(...).bind(id)\` for this one hot read) and the drizzle instance once per D1 binding; ` +
     `\`migrated\` rows never change, so they could also be served from a cache (Cache API, or an in-isolate LRU) without touching D1.`
   );
+}
+
+/** When half, 90 % and 99 % of the threads had settled. */
+function milestonesText(r: BackfillResult): string {
+  return r.milestones.map((m) => `${Math.round(m.fraction * 100)} % done at ${s(m.ms)}`).join(", ");
+}
+
+/** Flags a part during which the rest of the machine used more than a quarter of a core. */
+function busyNote(cpu: Record<string, number>, wallMs: number): string {
+  const cores = (cpu.other ?? 0) / (wallMs / 1000);
+  return cores > 0.25 ? ` ⚠ other processes used ${cores.toFixed(2)} cores meanwhile` : "";
 }
 
 /** CPU ms per completed request spent by one role during a load run. */
