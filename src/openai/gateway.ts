@@ -99,18 +99,23 @@ export class OpenAIGateway {
   }
 
   /** The v1 AssistantFiles list (`OpenAI-Beta: assistants=v1`), every page. Answers 400/404/410 once v1 is gone. */
-  async listV1AssistantFiles(assistantId: string): Promise<string[]> {
-    const ids: string[] = [];
-    let after: string | null = null;
-    do {
-      const query: Record<string, string | number> = { limit: 100, order: "asc", ...(after ? { after } : {}) };
-      const page: { data: { id: string }[]; has_more: boolean } = await this.call("read", () =>
-        this.source.get(`/assistants/${assistantId}/files`, { query, headers: { "OpenAI-Beta": "assistants=v1" } }),
-      );
-      ids.push(...page.data.map((f) => f.id));
-      after = page.has_more ? (page.data.at(-1)?.id ?? null) : null;
-    } while (after);
-    return ids;
+  listV1AssistantFiles(assistantId: string): Promise<string[]> {
+    return this.v1FileIds(`/assistants/${assistantId}/files`);
+  }
+
+  /** The v1 MessageFiles list of one message, every page; like the above once v1 is gone. */
+  listV1MessageFiles(threadId: string, messageId: string): Promise<string[]> {
+    return this.v1FileIds(`/threads/${threadId}/messages/${messageId}/files`);
+  }
+
+  private async v1FileIds(path: string): Promise<string[]> {
+    const files = await this.allPages((after) =>
+      this.source.get<{ data: { id: string }[]; has_more: boolean }>(path, {
+        query: { limit: 100, order: "asc", ...(after ? { after } : {}) },
+        headers: { "OpenAI-Beta": "assistants=v1" },
+      }),
+    );
+    return files.map((f) => f.id);
   }
 
   async updateAssistantToolResources(assistantId: string, toolResources: Assistant["tool_resources"]): Promise<void> {

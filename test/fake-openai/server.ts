@@ -72,8 +72,9 @@ const route = (method: string, template: string, handler: (c: Ctx) => unknown): 
 const id0 = (c: Ctx) => c.params[0]!;
 const id1 = (c: Ctx) => c.params[1]!;
 
-/** The legacy v1 route: served only with `OpenAI-Beta: assistants=v1` (see checkAssistantsAccess). */
+/** The legacy v1 routes: served only with `OpenAI-Beta: assistants=v1` (see checkAssistantsAccess). */
 const V1_FILES = "/v1/assistants/{id}/files";
+const V1_MESSAGE_FILES = "/v1/threads/{id}/messages/{message_id}/files";
 
 const routes: Route[] = [
   // ----- the OpenAI API ferry calls -----
@@ -100,6 +101,7 @@ const routes: Route[] = [
     return c.state.modifyAssistant(id0(c), checkModifyAssistant(c.body(), c.state));
   }),
   route("GET", V1_FILES, (c) => c.state.listAssistantFiles(id0(c), checkListQuery(c.query, true))),
+  route("GET", V1_MESSAGE_FILES, (c) => c.state.listMessageFiles(id0(c), id1(c), checkListQuery(c.query, true))),
 
   // Vector stores (GA: no beta header needed, unaffected by assistantsGone)
   route("POST", "/v1/vector_stores", (c) => c.state.createVectorStore(checkCreateVectorStore(c.body(), c.state.fileExists))),
@@ -222,7 +224,7 @@ const V1_DEPRECATED = () =>
   );
 
 /**
- * `v1Route`: the request matched the legacy v1-only `GET /v1/assistants/{id}/files`.
+ * `v1Route`: the request matched a legacy v1-only route (AssistantFiles, MessageFiles).
  * That route exists only for `assistants=v1` (switchable by `v1Files`); under
  * v2 it is an unknown URL, as on the real API where v2 dropped it.
  */
@@ -316,7 +318,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, state
 
     await sleep(state.config.latencyMs, closing);
     checkAuth(req, state.config.apiKeys);
-    if (ASSISTANTS_PATH.test(path)) checkAssistantsAccess(req, state, method, path, found?.route.template === V1_FILES);
+    if (ASSISTANTS_PATH.test(path)) checkAssistantsAccess(req, state, method, path, found?.route.template === V1_FILES || found?.route.template === V1_MESSAGE_FILES);
     if (!found) throw notFound(`Invalid URL (${method} ${path})`);
 
     const fault = pickFault(state.faults, state.config.random, state.rand, method, path);

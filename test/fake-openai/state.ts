@@ -64,6 +64,8 @@ export interface MessageSpec {
   metadata?: Metadata;
   assistant_id?: string | null;
   run_id?: string | null;
+  /** What `GET /v1/threads/{id}/messages/{mid}/files` (assistants=v1) lists: v1 MessageFiles. */
+  v1_file_ids?: string[];
 }
 export interface ThreadSpec {
   id?: string;
@@ -223,6 +225,15 @@ interface ThreadRecord {
   metadata: Metadata;
   tool_resources: Obj | null;
   messages: ThreadMessage[];
+  /** v1 MessageFiles by message id; not part of the v2 message object. */
+  v1Files: Map<string, MessageFileObject[]>;
+}
+
+export interface MessageFileObject {
+  id: string;
+  object: "thread.message.file";
+  created_at: number;
+  message_id: string;
 }
 export interface FileObject {
   id: string;
@@ -395,6 +406,7 @@ export class FakeState {
       metadata: checkMetadata(spec.metadata),
       tool_resources: spec.tool_resources === undefined ? {} : spec.tool_resources,
       messages: [],
+      v1Files: new Map(),
     };
     this.appendTo(thread, spec); // validates before the thread becomes visible
     this.threads.set(id, thread);
@@ -612,6 +624,14 @@ export class FakeState {
     }
     if (metadata !== undefined) a.obj.metadata = metadata;
     return a.obj;
+  }
+
+  /** The v1 MessageFiles list (OpenAI-Beta: assistants=v1). */
+  listMessageFiles(threadId: string, messageId: string, q: ListQuery): Page<MessageFileObject> {
+    const t = this.threads.get(threadId);
+    if (!t) throw notFound(`No thread found with id '${threadId}'.`);
+    if (!t.messages.some((m) => m.id === messageId)) throw notFound(`No message found with id '${messageId}'.`);
+    return paginate(t.v1Files.get(messageId) ?? [], q, "message file");
   }
 
   /** The v1 AssistantFiles list (OpenAI-Beta: assistants=v1). */
@@ -897,6 +917,9 @@ export class FakeState {
         metadata: checkMetadata(m.metadata),
       };
       thread.messages.push(msg);
+      if (m.v1_file_ids?.length) {
+        thread.v1Files.set(msg.id, m.v1_file_ids.map((id) => ({ id, object: "thread.message.file", created_at, message_id: msg.id })));
+      }
       return msg;
     });
     return built.map((m) => m.id);

@@ -56,3 +56,37 @@ it("a thread whose store is alive keeps it, with no write", async () => {
   const posts = (await fake.calls()).calls.filter((c) => c.method === "POST" && c.path.startsWith("/v1/vector_stores"));
   expect(posts).toEqual([]);
 });
+
+it("v1 MessageFiles join the thread's store where the source still answers", async () => {
+  const [doc, old] = await fake.createFiles([`file-att-${Date.now()}`, `file-v1-${Date.now()}`]);
+  const threadId = await fake.createThread({
+    id: uniqueThreadId("v1"),
+    messages: [
+      { role: "user", content: "old upload", v1_file_ids: [old!] },
+      { role: "user", content: "new upload", attachments: [{ file_id: doc, tools: [{ type: "file_search" }] }] },
+    ],
+  });
+  await migrate(threadId);
+  const checked = await filesChecked(threadId);
+  const [store] = await fake.vectorStores();
+  expect(store!.files.map((f) => f.id).sort()).toEqual([doc, old].sort());
+  expect(checked.tool_resources).toEqual({ file_search: { vector_store_ids: [store!.id] } });
+});
+
+it("once v1 is gone, one look tells and the thread goes on with its attachments", async () => {
+  await fake.configure({ v1Files: 400 });
+  const [doc] = await fake.createFiles([`file-only-${Date.now()}`]);
+  const threadId = await fake.createThread({
+    id: uniqueThreadId("v1gone"),
+    messages: [
+      { role: "user", content: "a" },
+      { role: "user", content: "b", attachments: [{ file_id: doc, tools: [{ type: "file_search" }] }] },
+    ],
+  });
+  await migrate(threadId);
+  const checked = await filesChecked(threadId);
+  expect(checked.warnings.map((w) => w.code)).toEqual(["file_source_skipped"]);
+  const v1Calls = (await fake.calls()).calls.filter((c) => c.route === "GET /v1/threads/{id}/messages/{message_id}/files");
+  expect(v1Calls).toHaveLength(1);
+  expect((await fake.vectorStores())[0]!.files.map((f) => f.id)).toEqual([doc]);
+});
