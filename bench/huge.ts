@@ -23,6 +23,8 @@ export interface Memory {
   heapBefore: number | null;
   heapPeak: number | null;
   heapWithExternalPeak: number | null;
+  /** Highest V8 heap committed (used + free space V8 keeps) plus memory outside it: the isolate's whole footprint. */
+  isolatePeak: number | null;
   heapSamples: number;
 }
 
@@ -91,6 +93,7 @@ async function phase(
       heapBefore,
       heapPeak: heap ? heap.peakUsed : null,
       heapWithExternalPeak: heap ? heap.peakWithExternal : null,
+      isolatePeak: heap ? heap.peakCommitted : null,
       heapSamples: heap?.samples ?? 0,
     },
   };

@@ -24,6 +24,8 @@ export class Inspector {
   /** Highest sampled V8 heap in use, and in use plus memory outside the V8 heap (ArrayBuffers, embedder). */
   peakUsed = 0;
   peakWithExternal = 0;
+  /** Highest sampled V8 heap size committed (in use + free space V8 holds on to). */
+  peakCommitted = 0;
   samples = 0;
 
   /** Connects; resolves false when no WebSocket is available or the inspector does not answer. */
@@ -64,11 +66,11 @@ export class Inspector {
     });
   }
 
-  async heapUsage(): Promise<{ used: number; external: number } | null> {
+  async heapUsage(): Promise<{ used: number; committed: number; external: number } | null> {
     const res = await this.send("Runtime.getHeapUsage");
     if (typeof res?.usedSize !== "number") return null;
     const num = (v: unknown) => (typeof v === "number" ? v : 0);
-    return { used: res.usedSize, external: num(res.embedderHeapUsedSize) + num(res.backingStorageSize) };
+    return { used: res.usedSize, committed: num(res.totalSize), external: num(res.embedderHeapUsedSize) + num(res.backingStorageSize) };
   }
 
   async usedBytes(): Promise<number | null> {
@@ -78,6 +80,7 @@ export class Inspector {
   start(intervalMs: number): void {
     this.peakUsed = 0;
     this.peakWithExternal = 0;
+    this.peakCommitted = 0;
     this.samples = 0;
     this.timer = setInterval(() => {
       if (this.busy) return;
@@ -88,6 +91,7 @@ export class Inspector {
         this.samples++;
         this.peakUsed = Math.max(this.peakUsed, heap.used);
         this.peakWithExternal = Math.max(this.peakWithExternal, heap.used + heap.external);
+        this.peakCommitted = Math.max(this.peakCommitted, heap.committed + heap.external);
       });
     }, intervalMs);
   }
@@ -135,11 +139,18 @@ interface ProfileNode {
 
 const NOT_BUSY = new Set(["(idle)", "(program)", "(root)"]);
 
+export interface IsolateProfile {
+  /** Frames with the largest inclusive share of busy samples. */
+  top: ProfileEntry[];
+  /** Milliseconds the isolate was busy (not idle) during the profiled load. */
+  busyMs: number;
+}
+
 /**
  * Samples ferry's isolate with the V8 CPU profiler while `load` runs, and returns where its busy
- * time went: the frames with the largest inclusive share. Null when the inspector is not reachable.
+ * time went. Null when the inspector is not reachable.
  */
-export async function profileIsolate(port: number, load: () => Promise<unknown>, top = 12): Promise<ProfileEntry[] | null> {
+export async function profileIsolate(port: number, load: () => Promise<unknown>, top = 12): Promise<IsolateProfile | null> {
   const inspector = new Inspector();
   try {
     if (!(await inspector.connect(port))) return null;
@@ -148,14 +159,21 @@ export async function profileIsolate(port: number, load: () => Promise<unknown>,
     await inspector.send("Profiler.start");
     await load();
     const res = await inspector.send("Profiler.stop");
-    const profile = res?.profile as { nodes: ProfileNode[]; samples: number[] } | undefined;
+    const profile = res?.profile as Profile | undefined;
     return profile ? summarize(profile, top) : null;
   } finally {
     inspector.close();
   }
 }
 
-function summarize(profile: { nodes: ProfileNode[]; samples: number[] }, top: number): ProfileEntry[] {
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  /** Microseconds between consecutive samples. */
+  timeDeltas: number[];
+}
+
+function summarize(profile: Profile, top: number): IsolateProfile {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -163,10 +181,13 @@ function summarize(profile: { nodes: ProfileNode[]; samples: number[] }, top: nu
   const inclusive = new Map<string, number>();
   const self = new Map<string, number>();
   let busy = 0;
-  for (const id of profile.samples) {
+  let busyUs = 0;
+  profile.samples.forEach((id, i) => {
     const leaf = nodes.get(id);
-    if (!leaf || NOT_BUSY.has(leaf.callFrame.functionName)) continue;
+    if (!leaf || NOT_BUSY.has(leaf.callFrame.functionName)) return;
     busy++;
+    // A sample stands for the time until the next one.
+    busyUs += profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0;
     self.set(frame(leaf), (self.get(frame(leaf)) ?? 0) + 1);
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
@@ -176,10 +197,11 @@ function summarize(profile: { nodes: ProfileNode[]; samples: number[] }, top: nu
       if (!seen.has(f)) inclusive.set(f, (inclusive.get(f) ?? 0) + 1);
       seen.add(f);
     }
-  }
-  return [...inclusive.entries()]
+  });
+  const entries = [...inclusive.entries()]
     .filter(([f]) => !f.startsWith("(anonymous)"))
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([f, n]) => ({ frame: f, inclusive: n / busy, self: (self.get(f) ?? 0) / busy }));
+  return { top: entries, busyMs: busyUs / 1000 };
 }

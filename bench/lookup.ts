@@ -1,7 +1,7 @@
 // Part 1: GET /v1/threads/{id} for migrated threads (a D1 read) against GET /healthz on the same
 // server, same client (autocannon), same connections and duration.
 import autocannon from "autocannon";
-import { profileIsolate, type ProfileEntry } from "./inspector";
+import { profileIsolate, type IsolateProfile } from "./inspector";
 import { API_TOKEN, CpuMeter, type FerryInstance } from "./stack";
 
 export interface LoadResult {
@@ -15,14 +15,18 @@ export interface LoadResult {
   cpu: Record<string, number>;
 }
 
+export interface ProfiledPass extends IsolateProfile {
+  requests: number;
+}
+
 export interface LookupResult {
   healthz: LoadResult;
   lookup: LoadResult;
   seconds: number;
   connections: number;
   ids: number;
-  /** Where ferry's isolate spends its time during lookups (a separate, unmeasured pass). */
-  profile: ProfileEntry[] | null;
+  /** Where ferry's isolate spends its time, per target (separate passes under the profiler, not measured). */
+  profiles: { healthz: ProfiledPass | null; lookup: ProfiledPass | null };
 }
 
 export async function runLookup(ferry: FerryInstance, ids: readonly string[], seconds: number, connections: number): Promise<LookupResult> {
@@ -57,7 +61,12 @@ export async function runLookup(ferry: FerryInstance, ids: readonly string[], se
   const healthz = await run(target.healthz, seconds);
   await run(target.lookup, warmup);
   const lookup = await run(target.lookup, seconds);
-  // The profiler slows the isolate down, so it samples its own pass after the measured ones.
-  const profile = await profileIsolate(ferry.inspectorPort, () => run(target.lookup, warmup));
-  return { healthz, lookup, seconds, connections, ids: ids.length, profile };
+  // The profiler slows the isolate down, so it samples passes of its own after the measured ones.
+  const profiled = async (pathFor: () => string): Promise<ProfiledPass | null> => {
+    let requests = 0;
+    const profile = await profileIsolate(ferry.inspectorPort, async () => (requests = (await run(pathFor, warmup)).requests));
+    return profile && requests ? { ...profile, requests } : null;
+  };
+  const profiles = { healthz: await profiled(target.healthz), lookup: await profiled(target.lookup) };
+  return { healthz, lookup, seconds, connections, ids: ids.length, profiles };
 }
