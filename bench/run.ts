@@ -1,6 +1,5 @@
 // `npm run bench`: ferry against the sequential baseline and against its limits, in one run.
 // See bench/README.md. Everything runs on loopback; every wait is bounded in time.
-import { setMaxListeners } from "node:events";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai/index";
@@ -70,8 +69,6 @@ async function main(o: BenchOptions): Promise<void> {
   const timeoutMs = o.quick ? 40_000 : 900_000;
   const faultMix: FaultMix = { rate500: 0.1, rate429: 0.05, retryAfter: 1, rateCommitThenFail: 0.05, seed: o.faultSeed };
 
-  // The fake adds one abort listener per in-flight call to a single signal; dozens are normal here.
-  setMaxListeners(1000);
   fake = await startFakeOpenAI({ port: 0, apiKeys: [FAKE_KEY], latencyMs: o.latencyMs });
   log(`fake OpenAI on ${fake.url} with ${o.latencyMs} ms per call`);
   log("snapshotting src/ and applying D1 migrations");

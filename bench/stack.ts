@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { stopGroup as stopProcessGroup } from "../scripts/process-group";
 
 export const API_TOKEN = "bench-token";
 export const FAKE_KEY = "sk-bench";
@@ -147,23 +148,12 @@ function runToEnd(argv: string[], cwd: string, logPath: string): Promise<number 
 
 /** TERM, then KILL after a grace period, to one process group this run started. */
 export async function stopGroup(pgid: number): Promise<void> {
-  signalGroup(pgid, "SIGTERM");
-  for (let waited = 0; waited < STOP_GRACE_MS && signalGroup(pgid, 0); waited += 100) await sleep(100);
-  signalGroup(pgid, "SIGKILL");
+  await stopProcessGroup(pgid, STOP_GRACE_MS);
   groups.delete(pgid);
 }
 
 export async function stopAll(): Promise<void> {
   await Promise.all([...groups].map(stopGroup));
-}
-
-function signalGroup(pgid: number, sig: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, sig);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function freePort(): Promise<number> {

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai/index";
+import { stopGroup } from "./process-group";
 
 const HELP = `Usage: npm run dev [-- --demo | --real | --help]
 
@@ -220,22 +221,6 @@ async function shutdown(code: number): Promise<void> {
   await Promise.all([...children].map((c) => stopGroup(c.pid!)));
   await fake?.close();
   process.exit(code);
-}
-
-async function stopGroup(pgid: number): Promise<void> {
-  signalGroup(pgid, "SIGTERM");
-  for (let i = 0; i < 50 && signalGroup(pgid, 0); i++) await sleep(100);
-  signalGroup(pgid, "SIGKILL");
-}
-
-/** Signals a whole process group; false once no process is left in it. */
-function signalGroup(pgid: number, sig: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, sig);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function readDevVars(): Record<string, string> {

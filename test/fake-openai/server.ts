@@ -2,6 +2,7 @@
 // and the /__control API that tests (running inside workerd, fetch only) use
 // to seed data, inject faults and observe calls.
 
+import { setMaxListeners } from "node:events";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { ApiError, invalid, notFound, serverFault } from "./errors";
@@ -350,6 +351,8 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   const state = new FakeState({ apiKeys: opts.apiKeys ?? ["sk-test"], latencyMs: opts.latencyMs ?? 0 });
   if (opts.seed === "demo") seedDemo(state);
   const closing = new AbortController();
+  // Every delayed call listens on this one signal; hundreds can be in flight under load.
+  setMaxListeners(0, closing.signal);
   const server = http.createServer((req, res) => void handle(req, res, state, closing.signal));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
