@@ -59,23 +59,23 @@ async function consumeMigrations(batch: MessageBatch<unknown>, env: Env, db: Dat
 
 /** Does one message's work. Returns null when done, or the retry delay (undefined: back off by attempts). */
 async function handle(message: QueueMessage, env: Env, db: Database, queue: MigrationsQueue, budget: Budget): Promise<number | undefined | null> {
-  const files: FilesDeps = { db, gateway: new OpenAIGateway(readConfig(env), budget), now: Date.now };
+  const files = (): FilesDeps => ({ db, gateway: new OpenAIGateway(readConfig(env), budget), now: Date.now });
   try {
     switch (message.type) {
       case "backfill_page":
         await fanOutPage(db, queue, message.run_id, message.after, Date.now());
         return null;
       case "discover_assistants":
-        await discoverAssistants(files, queue, message.after);
+        await discoverAssistants(files(), queue, message.after);
         return null;
       case "sync_assistant":
-        await followStarted(queue, message.assistant_id, await syncAssistant(files, message.assistant_id));
+        await followStarted(queue, message.assistant_id, await syncAssistant(files(), message.assistant_id));
         return null;
       case "sync_thread_files":
-        await followStarted(queue, message.thread_id, await syncThreadFiles(files, message.thread_id));
+        await followStarted(queue, message.thread_id, await syncThreadFiles(files(), message.thread_id));
         return null;
       case "follow_file_batch":
-        await followFileBatch(files, queue, message);
+        await followFileBatch(files(), queue, message);
         return null;
       case "migrate_thread":
       case "continue_thread": {
