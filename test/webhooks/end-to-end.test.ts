@@ -23,3 +23,13 @@ it("a webhook for a migrated thread enqueues nothing", async () => {
   await new Promise((r) => setTimeout(r, 1500)); // longer than the queue's batch timeout
   expect((await fake.calls()).total).toBe(0);
 });
+
+it("a thread whose source is gone waits for its daily retry however often it is touched", async () => {
+  const threadId = uniqueThreadId("gone");
+  expect((await deliver({ body: accessed(threadId) })).status).toBe(202);
+  expect((await settled(threadId)).status).toBe("source_unavailable");
+  await fake.clearCalls();
+  for (let i = 0; i < 3; i++) expect((await deliver({ body: accessed(threadId) })).status).toBe(202);
+  await new Promise((r) => setTimeout(r, 1500)); // longer than the queue's batch timeout
+  expect((await fake.calls()).total).toBe(0);
+});

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { readConfig } from "../../config";
 import { createDb } from "../../db/client";
+import type { ThreadRow } from "../../db/schema";
 import { findThread, markEnqueued, registerThreads } from "../../db/threads";
 import { deliverySeen, rememberDelivery } from "../../db/webhooks";
 import { migrationsQueue } from "../../queue/messages";
@@ -57,7 +58,7 @@ webhookRoutes.post(threadAccessed.path, async (c) => {
   const threadId = event.data.data.thread_id;
   const now = Date.now();
   await registerThreads(db, [threadId]);
-  if ((await findThread(db, threadId))?.status !== "migrated") {
+  if (worthEnqueuing(await findThread(db, threadId), now)) {
     await migrationsQueue(c.env).send({ type: "migrate_thread", thread_id: threadId });
     await markEnqueued(db, [threadId], now);
   }
@@ -65,6 +66,15 @@ webhookRoutes.post(threadAccessed.path, async (c) => {
   await rememberDelivery(db, webhookId, now);
   return c.json(accepted(false), 202);
 });
+
+/**
+ * Migrated threads need nothing, and a thread whose source answered 404/410 waits for its daily
+ * retry however often the app touches it: no retry storm against a source that is gone.
+ */
+function worthEnqueuing(row: ThreadRow | undefined, now: number): boolean {
+  if (row?.status === "migrated") return false;
+  return !(row?.status === "source_unavailable" && (row.nextAttemptAt ?? 0) > now);
+}
 
 function verify(raw: string, headers: Headers, secret: string): void {
   const given = {
