@@ -1,4 +1,5 @@
 // Lookups never call OpenAI and answer forever (contract §2, §4.4).
+import { env } from "cloudflare:test";
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import { fake } from "../support/fake";
 import { api, migrate, uniqueThreadId } from "../support/ferry";
@@ -73,4 +74,21 @@ it("the OpenAPI document describes every route from the validating schemas", asy
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/threads/{thread_id}", "/v1/threads/{thread_id}/migrate", "/v1/threads/lookup"]));
   expect(doc.components.schemas).toHaveProperty("ThreadMigration");
   expect(JSON.stringify(doc.paths["/v1/threads/{thread_id}"])).toContain("^thread_[A-Za-z0-9_-]{1,64}$");
+});
+
+it("a settled migration is answered without D1 once looked up (nothing ever changes it again)", async () => {
+  const threadId = await fake.createThread({ id: uniqueThreadId("settled"), generate: 2 });
+  expect((await migrate(threadId)).body.status).toBe("migrated");
+  const first = (await (await api(`/v1/threads/${threadId}`)).json()) as ThreadMigration;
+  await env.DB.prepare("delete from threads where thread_id = ?").bind(threadId).run();
+  const again = (await (await api(`/v1/threads/${threadId}`)).json()) as ThreadMigration;
+  expect(again).toEqual(first);
+});
+
+it("a migration still in flight is always read fresh", async () => {
+  const threadId = uniqueThreadId("fresh");
+  await api("/v1/threads/import", { method: "POST", json: { thread_ids: [threadId] } });
+  expect(((await (await api(`/v1/threads/${threadId}`)).json()) as ThreadMigration).status).toBe("pending");
+  await env.DB.prepare("update threads set status = 'failed' where thread_id = ?").bind(threadId).run();
+  expect(((await (await api(`/v1/threads/${threadId}`)).json()) as ThreadMigration).status).toBe("failed");
 });

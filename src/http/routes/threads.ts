@@ -5,6 +5,7 @@ import { invocationBudget, migrate, queueFollowUps } from "../../migration/servi
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
 import { errorResponses, jsonContent, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
+import { rememberIfSettled, settledAnswer } from "../settled-cache";
 import { presentThread, unknownThread } from "../thread-migration";
 
 const LOOKUP_MAX = 100;
@@ -47,9 +48,13 @@ const lookup = createRoute({
 export const threadRoutes = createRouter()
   .openapi(getThread, async (c) => {
     const { thread_id } = c.req.valid("param");
+    const cached = settledAnswer(thread_id);
+    if (cached) return c.json(cached, 200);
     const row = await findThread(createDb(c.env.DB), thread_id);
     if (!row) throw new ApiError(404, "not_found_error", "thread_not_found", `ferry has never seen thread ${thread_id}`, "thread_id");
-    return c.json(presentThread(row), 200);
+    const answer = presentThread(row);
+    rememberIfSettled(row, answer);
+    return c.json(answer, 200);
   })
   .openapi(migrateRoute, async (c) => {
     const { thread_id } = c.req.valid("param");
