@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database } from "./client";
+import { insertNewIds, type Database } from "./client";
 import { assistants, type AssistantRow, type AssistantStatus } from "./schema";
 
 export async function findAssistant(db: Database, assistantId: string): Promise<AssistantRow | undefined> {
@@ -8,10 +8,7 @@ export async function findAssistant(db: Database, assistantId: string): Promise<
 
 /** Registers assistants found by discovery; known ones are left as they are. */
 export async function registerAssistants(db: Database, ids: readonly string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 90) {
-    const values = sql.join(ids.slice(i, i + 90).map((id) => sql`(${id})`), sql`, `);
-    await db.run(sql`insert into ${assistants} (assistant_id) values ${values} on conflict do nothing`);
-  }
+  await insertNewIds(db, assistants, "assistant_id", ids);
 }
 
 export type AssistantUpdate = Partial<Omit<AssistantRow, "assistantId" | "createdAt">>;

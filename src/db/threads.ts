@@ -1,9 +1,7 @@
 import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { preparedOnce, type Database } from "./client";
+import { IDS_PER_STATEMENT, insertNewIds, preparedOnce, type Database } from "./client";
 import { threads, type StoredError, type ThreadRow, type ThreadStatus } from "./schema";
 
-/** D1 allows 100 bound parameters per statement. */
-const IDS_PER_STATEMENT = 90;
 
 // The lookup route's only query: prepared once, it costs a D1 call and no query building.
 const threadById = preparedOnce((db) => db.select().from(threads).where(eq(threads.threadId, sql.placeholder("id"))).prepare());
@@ -22,15 +20,8 @@ export async function findThreads(db: Database, threadIds: readonly string[]): P
 }
 
 /** Registers threads as pending; known ones are left as they are. Returns how many were new. */
-export async function registerThreads(db: Database, threadIds: readonly string[]): Promise<number> {
-  let added = 0;
-  for (let i = 0; i < threadIds.length; i += IDS_PER_STATEMENT) {
-    // Only the id is bound (drizzle's insert would bind every defaulted column too).
-    const values = sql.join(threadIds.slice(i, i + IDS_PER_STATEMENT).map((id) => sql`(${id})`), sql`, `);
-    const inserted = await db.all(sql`insert into ${threads} (thread_id) values ${values} on conflict do nothing returning thread_id`);
-    added += inserted.length;
-  }
-  return added;
+export function registerThreads(db: Database, threadIds: readonly string[]): Promise<number> {
+  return insertNewIds(db, threads, "thread_id", threadIds);
 }
 
 /**
