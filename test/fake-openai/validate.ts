@@ -278,17 +278,22 @@ function checkItems(v: unknown, itemExists: (id: string) => boolean, min: number
 
 // ---------- metadata ----------
 
-/** Spec Metadata: ≤16 pairs, keys ≤64 chars, string values ≤512 chars. */
-export function checkMetadata(v: unknown, param = "metadata"): Metadata {
-  if (v === null || v === undefined) return {};
-  const o = asObject(v, param);
-  const entries = Object.entries(o);
+/** The entries of a key/value map the spec caps at 16 pairs (Metadata, file attributes). */
+function pairs(v: unknown, param: string): [string, unknown][] {
+  const entries = Object.entries(asObject(v, param));
   if (entries.length > 16)
     throw invalid(
       param,
       `Invalid '${param}': too many properties. Expected an object with at most 16 properties, but got an object with ${entries.length} properties instead.`,
       "object_above_max_properties",
     );
+  return entries;
+}
+
+/** Spec Metadata: ≤16 pairs, keys ≤64 chars, string values ≤512 chars. */
+export function checkMetadata(v: unknown, param = "metadata"): Metadata {
+  if (v === null || v === undefined) return {};
+  const entries = pairs(v, param);
   for (const [k, val] of entries) {
     if (k.length > 64)
       throw invalid(
@@ -305,7 +310,7 @@ export function checkMetadata(v: unknown, param = "metadata"): Metadata {
         "string_above_max_length",
       );
   }
-  return { ...(o as Metadata) };
+  return Object.fromEntries(entries) as Metadata;
 }
 
 // ---------- request bodies ----------
@@ -553,21 +558,14 @@ const chunkingStrategy = union({
 
 /** VectorStoreFileAttributes: ≤16 pairs, keys ≤64, values string ≤512 | number | boolean. */
 const attributes: Check = (v, path) => {
-  const o = asObject(v, path);
-  const entries = Object.entries(o);
-  if (entries.length > 16)
-    throw invalid(
-      path,
-      `Invalid '${path}': too many properties. Expected an object with at most 16 properties, but got an object with ${entries.length} properties instead.`,
-      "object_above_max_properties",
-    );
+  const entries = pairs(v, path);
   for (const [k, val] of entries) {
     if (k.length > 64) throw invalid(path, `Invalid '${path}': key '${k.slice(0, 20)}…' is too long. Expected a key with maximum length 64.`, "string_above_max_length");
     if (typeof val === "string") maxLen(512)(val, `${path}.${k}`);
     else if (typeof val !== "number" && typeof val !== "boolean")
       throw wrongType(`${path}.${k}`, "a string, number or boolean", val);
   }
-  return o;
+  return Object.fromEntries(entries);
 };
 
 /** Unknown file ids are rejected up front (400, nothing written); see README "Decisions". */
