@@ -210,7 +210,7 @@ export async function countMigratedSince(db: Database, since: number): Promise<n
 export async function saveThreadFiles(
   db: Database,
   threadId: string,
-  update: Pick<ThreadRow, "liveToolResources" | "filesStatus" | "warnings">,
+  update: Partial<Pick<ThreadRow, "liveToolResources" | "filesStatus" | "warnings">>,
   now: number,
 ): Promise<void> {
   await db.update(threads).set({ ...update, updatedAt: now }).where(eq(threads.threadId, threadId)).run();

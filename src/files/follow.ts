@@ -1,6 +1,6 @@
 import { saveAssistant } from "../db/assistants";
 import { countStoreFilesByStatus } from "../db/files";
-import { findThread, saveThreadFiles } from "../db/threads";
+import { saveThreadFiles } from "../db/threads";
 import { THREAD_ID } from "../ids";
 import type { MigrationsQueue } from "../queue/messages";
 import type { SyncStarted } from "./assistant-sync";
@@ -35,8 +35,7 @@ export async function followFileBatch(
   if ((await countStoreFilesByStatus(deps.db, [message.owner_id])).in_progress > 0) return;
   const now = deps.now();
   if (THREAD_ID.test(message.owner_id)) {
-    const row = await findThread(deps.db, message.owner_id);
-    if (row) await saveThreadFiles(deps.db, row.threadId, { liveToolResources: row.liveToolResources, filesStatus: "synced", warnings: row.warnings }, now);
+    await saveThreadFiles(deps.db, message.owner_id, { filesStatus: "synced" }, now);
   } else {
     await saveAssistant(deps.db, message.owner_id, { status: "synced", syncedAt: now }, now);
   }
