@@ -1,10 +1,9 @@
 // What the fake OpenAI saw during one part: calls by route and status, against contract §4.2's minimum.
+import { minimumCalls as contractMinimum, totalCalls } from "../src/migration/cost";
 import type { CallRecord, FakeState } from "../test/fake-openai/index";
 
 /** Contract §4.2 for a thread of n convertible messages: one thread read, the lists, the 20-item writes. */
-export function minimumCalls(messages: number): number {
-  return 1 + Math.max(1, Math.ceil(messages / 100)) + Math.max(1, Math.ceil(messages / 20));
-}
+export const minimumCalls = (messages: number): number => totalCalls(contractMinimum({ messages }));
 
 /** Sequential calls on one thread's critical path: the same calls, each waiting for the one before. */
 export const criticalPathCalls = minimumCalls;

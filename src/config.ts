@@ -1,9 +1,13 @@
+/** One side of a migration: where ferry reads threads from (source) or writes conversations to (target). */
+export interface SideConfig {
+  baseUrl: string;
+  apiKey: string;
+}
+
 /** Runtime settings read from the Worker's vars and secrets (contract §1), with their defaults. */
 export interface Config {
-  openaiBaseUrl: string;
-  openaiApiKey: string;
-  assistantsBaseUrl: string;
-  assistantsApiKey: string;
+  target: SideConfig;
+  source: SideConfig;
   shutdownAt: Date;
   apiToken: string;
   webhookSecret: string;
@@ -29,14 +33,11 @@ export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 export const DEFAULT_SHUTDOWN_AT = "2026-08-26T00:00:00Z";
 
 export function readConfig(env: Env & TuningVars): Config {
-  const openaiBaseUrl = env.OPENAI_BASE_URL || DEFAULT_OPENAI_BASE_URL;
-  const openaiApiKey = env.OPENAI_API_KEY ?? "";
+  const target = { baseUrl: env.OPENAI_BASE_URL || DEFAULT_OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY ?? "" };
   const shutdownAt = new Date(env.ASSISTANTS_SHUTDOWN_AT || DEFAULT_SHUTDOWN_AT);
   return {
-    openaiBaseUrl,
-    openaiApiKey,
-    assistantsBaseUrl: env.ASSISTANTS_BASE_URL || openaiBaseUrl,
-    assistantsApiKey: env.ASSISTANTS_API_KEY || openaiApiKey,
+    target,
+    source: { baseUrl: env.ASSISTANTS_BASE_URL || target.baseUrl, apiKey: env.ASSISTANTS_API_KEY || target.apiKey },
     shutdownAt: Number.isNaN(shutdownAt.getTime()) ? new Date(DEFAULT_SHUTDOWN_AT) : shutdownAt,
     apiToken: env.API_TOKEN ?? "",
     webhookSecret: env.WEBHOOK_SECRET ?? "",

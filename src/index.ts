@@ -1,7 +1,10 @@
-import { onSchedule } from "./cron/scheduled";
+// The Worker's main module: each platform entry point hands over to its handler in src/handlers/.
 import { ensureSchema } from "./db/migrate";
-import { app } from "./http/app";
-import { consumeQueue } from "./queue/consumer";
+import { consumeDeadLetters } from "./handlers/dead-letters";
+import { app } from "./handlers/http/app";
+import { consumeMigrations } from "./handlers/queue";
+import { onSchedule } from "./handlers/scheduled";
+import { DEAD_LETTER_QUEUE } from "./queue/messages";
 
 export default {
   async fetch(request, env, ctx) {
@@ -10,7 +13,7 @@ export default {
   },
   async queue(batch, env) {
     await ensureSchema(env.DB);
-    return consumeQueue(batch, env);
+    return batch.queue === DEAD_LETTER_QUEUE ? consumeDeadLetters(batch, env) : consumeMigrations(batch, env);
   },
   async scheduled(controller, env) {
     await ensureSchema(env.DB);

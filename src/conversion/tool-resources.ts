@@ -37,6 +37,12 @@ export function collectAttachments(messages: readonly SourceMessage[], into: Att
   return into;
 }
 
+/** Whether a thread has stores or files to check once migrated. */
+export function hasThreadFiles(own: SourceToolResources | null | undefined, attached: AttachedFiles | null | undefined): boolean {
+  const files = attached ?? noAttachedFiles();
+  return !!(own?.file_search?.vector_store_ids?.length || own?.code_interpreter?.file_ids?.length || files.file_search.length || files.code_interpreter.length);
+}
+
 /**
  * The thread's own tool resources plus the files its messages attached. File-search attachments were
  * indexed into the thread's vector store by the Assistants API, so they surface through its id.

@@ -4,7 +4,7 @@ import type { MigrationWarning } from "../conversion/types";
 import { saveAssistant } from "../db/assistants";
 import { countStoreFilesByStatus } from "../db/files";
 import type { FileSources } from "../db/schema";
-import { AmbiguousWrite, Rejected, SourceGone } from "../openai/errors";
+import { AmbiguousWrite, Rejected, SourceGone } from "../client/errors";
 import { attachMissing, ensureLiveStore, liveFiles, type FilesDeps } from "./vector-store";
 
 /** Assistants API limit on an assistant's code-interpreter files. */
@@ -26,10 +26,10 @@ type SourceAssistant = Assistant & { file_ids?: string[]; tools: SourceTool[] };
  * Safe to run again at any time: an assistant already in order costs reads only.
  */
 export async function syncAssistant(deps: FilesDeps, assistantId: string): Promise<SyncStarted> {
-  const { db, gateway, now } = deps;
+  const { db, source, now } = deps;
   let assistant: SourceAssistant;
   try {
-    assistant = (await gateway.getAssistant(assistantId)) as SourceAssistant;
+    assistant = (await source.getAssistant(assistantId)) as SourceAssistant;
   } catch (err) {
     if (!(err instanceof SourceGone)) throw err;
     const error = { code: "source_unavailable", message: `the Assistants API answered ${err.status}: ${err.message}` };
@@ -88,13 +88,13 @@ export async function syncAssistant(deps: FilesDeps, assistantId: string): Promi
   return { vectorStoreId, batches };
 }
 
-/** The v1 AssistantFiles list, where the source still answers it; a refusal is recorded, not retried. */
+/** The v1 AssistantFiles list, where the source still answers it; a source without v1 is recorded, not retried. */
 async function v1Files(deps: FilesDeps, assistantId: string, warnings: MigrationWarning[]): Promise<{ ids: string[]; status: string }> {
   try {
-    const ids = await deps.gateway.listV1AssistantFiles(assistantId);
+    const ids = await deps.source.listV1AssistantFiles(assistantId);
     return { ids, status: `${ids.length} files` };
   } catch (err) {
-    if (!(err instanceof Rejected) || ![400, 404, 410].includes(err.status ?? 0)) throw err;
+    if (!(err instanceof SourceGone)) throw err;
     warnings.push({ code: "file_source_skipped", detail: `v1 assistant files answered ${err.status}: ${err.message}` });
     return { ids: [], status: `skipped: ${err.status}` };
   }
@@ -114,13 +114,13 @@ async function pointAssistantAt(deps: FilesDeps, assistant: SourceAssistant, sto
     JSON.stringify(current.code_interpreter?.file_ids ?? null) === JSON.stringify(wanted.code_interpreter?.file_ids ?? null);
   if (same) return;
   try {
-    await deps.gateway.updateAssistantToolResources(assistant.id, wanted).catch((err: unknown) => {
+    await deps.source.updateAssistantToolResources(assistant.id, wanted).catch((err: unknown) => {
       // Setting tool resources is idempotent, so an ambiguous answer is simply sent again once.
-      if (err instanceof AmbiguousWrite) return deps.gateway.updateAssistantToolResources(assistant.id, wanted);
+      if (err instanceof AmbiguousWrite) return deps.source.updateAssistantToolResources(assistant.id, wanted);
       throw err;
     });
   } catch (err) {
-    if (!(err instanceof Rejected)) throw err;
+    if (!(err instanceof Rejected || err instanceof SourceGone)) throw err;
     warnings.push({ code: "tool_resources_not_updated", detail: `updating the assistant answered ${err.status}: ${err.message}` });
   }
 }

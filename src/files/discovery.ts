@@ -1,5 +1,5 @@
 import { registerAssistants } from "../db/assistants";
-import { SourceGone } from "../openai/errors";
+import { SourceGone } from "../client/errors";
 import type { MigrationsQueue } from "../queue/messages";
 import { sendAll } from "../queue/send";
 import type { FilesDeps } from "./vector-store";
@@ -12,7 +12,7 @@ import type { FilesDeps } from "./vector-store";
 export async function discoverAssistants(deps: FilesDeps, queue: MigrationsQueue, after: string | null): Promise<void> {
   let page;
   try {
-    page = await deps.gateway.listAssistants(after);
+    page = await deps.source.listAssistants(after);
   } catch (err) {
     if (!(err instanceof SourceGone)) throw err;
     console.warn(`assistant discovery skipped: the Assistants API answered ${err.status}`);

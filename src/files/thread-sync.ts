@@ -4,16 +4,9 @@ import { countStoreFilesByStatus } from "../db/files";
 import type { ThreadRow } from "../db/schema";
 import { findThread, saveThreadFiles } from "../db/threads";
 import { mergeWarnings } from "../conversion/warnings";
-import { OpenAIFailure, Rejected, SourceGone } from "../openai/errors";
+import { SourceGone } from "../client/errors";
 import type { SyncStarted } from "./assistant-sync";
 import { attachMissing, ensureLiveStore, liveFiles, type FilesDeps } from "./vector-store";
-
-/** Whether a migrated thread has stores or files to check. */
-export function hasThreadFiles(row: ThreadRow): boolean {
-  const own = row.toolResources;
-  const attached = row.attachedFiles ?? noAttachedFiles();
-  return !!(own?.file_search?.vector_store_ids?.length || own?.code_interpreter?.file_ids?.length || attached.file_search.length || attached.code_interpreter.length);
-}
 
 /**
  * Contract §5 for a migrated thread: its vector store is checked and rebuilt from its messages'
@@ -52,22 +45,21 @@ export async function syncThreadFiles(deps: FilesDeps, threadId: string): Promis
  */
 async function v1MessageFiles(deps: FilesDeps, row: ThreadRow, warnings: MigrationWarning[]): Promise<string[]> {
   if (!row.cursor) return [];
-  const { gateway } = deps;
+  const { source } = deps;
   try {
-    const files = new Set(await gateway.listV1MessageFiles(row.threadId, row.cursor));
+    const files = new Set(await source.listV1MessageFiles(row.threadId, row.cursor));
     let after: string | null = null;
     do {
-      const page = await gateway.listMessages(row.threadId, after);
+      const page = await source.listMessages(row.threadId, after);
       for (const m of page.data) {
-        if (m.id !== row.cursor) for (const f of await gateway.listV1MessageFiles(row.threadId, m.id)) files.add(f);
+        if (m.id !== row.cursor) for (const f of await source.listV1MessageFiles(row.threadId, m.id)) files.add(f);
       }
       after = page.hasMore ? (page.data.at(-1)?.id ?? null) : null;
     } while (after);
     return [...files];
   } catch (err) {
-    const status = err instanceof OpenAIFailure ? (err.status ?? 0) : 0;
-    if (!(err instanceof Rejected || err instanceof SourceGone) || ![400, 404, 410].includes(status)) throw err;
-    warnings.push({ code: "file_source_skipped", detail: `v1 message files answered ${status}: ${err.message}` });
+    if (!(err instanceof SourceGone)) throw err;
+    warnings.push({ code: "file_source_skipped", detail: `v1 message files answered ${err.status}: ${err.message}` });
     return [];
   }
 }

@@ -3,12 +3,15 @@ import type { MigrationWarning } from "../conversion/types";
 import type { Database } from "../db/client";
 import { claimStoreCreate, findOwnedStore, recordOwnedStore, saveStoreFiles, settleBatch, type StoreFileRow } from "../db/files";
 import type { StoredError } from "../db/schema";
-import { AmbiguousWrite, Rejected } from "../openai/errors";
-import type { OpenAIGateway } from "../openai/gateway";
+import { AmbiguousWrite, Rejected } from "../client/errors";
+import type { AssistantsApi } from "../source/assistants-api";
+import type { OpenAITarget } from "../target/openai-target";
 
 export interface FilesDeps {
   db: Database;
-  gateway: OpenAIGateway;
+  /** Assistants and the v1 file lists are read from the source; stores and files live on the target. */
+  source: AssistantsApi;
+  target: OpenAITarget;
   now: () => number;
 }
 
@@ -34,16 +37,16 @@ export class StoreBusy extends Error {}
  * attached, and a create whose answer was lost is found again by its token, so there is never a second.
  */
 export async function ensureLiveStore(deps: FilesDeps, owner: StoreOwner, candidates: readonly string[], needed: boolean): Promise<string | null> {
-  const { db, gateway, now } = deps;
+  const { db, target, now } = deps;
   const owned = await findOwnedStore(db, owner.id);
   for (const id of new Set([owned?.vectorStoreId, ...candidates].filter((x): x is string => !!x))) {
-    if (await gateway.vectorStoreAlive(id)) {
+    if (await target.vectorStoreAlive(id)) {
       if (owned?.vectorStoreId !== id) await recordOwnedStore(db, owner.id, id);
       return id;
     }
   }
   if (owned?.createToken) {
-    const found = await gateway.findVectorStore(TOKEN_KEY, owned.createToken, (owned.createStartedAt ?? 0) - 60_000);
+    const found = await target.findVectorStore(TOKEN_KEY, owned.createToken, (owned.createStartedAt ?? 0) - 60_000);
     if (found) {
       await recordOwnedStore(db, owner.id, found);
       return found;
@@ -56,10 +59,10 @@ export async function ensureLiveStore(deps: FilesDeps, owner: StoreOwner, candid
   const metadata = { [owner.metadataKey]: owner.id, [TOKEN_KEY]: token };
   let storeId: string | null;
   try {
-    storeId = await gateway.createVectorStore(owner.name.slice(0, 256), metadata);
+    storeId = await target.createVectorStore(owner.name.slice(0, 256), metadata);
   } catch (err) {
     if (!(err instanceof AmbiguousWrite)) throw err;
-    storeId = await gateway.findVectorStore(TOKEN_KEY, token, now() - CREATE_STALE_MS);
+    storeId = await target.findVectorStore(TOKEN_KEY, token, now() - CREATE_STALE_MS);
     if (!storeId) throw err; // the token stays: the next try finds the store or, once stale, creates one
   }
   await recordOwnedStore(db, owner.id, storeId);
@@ -72,10 +75,10 @@ export async function ensureLiveStore(deps: FilesDeps, owner: StoreOwner, candid
  * (deleted, say) is recorded failed with the API's reason and the batch goes on without it.
  */
 export async function attachMissing(deps: FilesDeps, ownerId: string, storeId: string, wanted: readonly string[]): Promise<string[]> {
-  const { db, gateway, now } = deps;
+  const { db, target, now } = deps;
   if (!wanted.length) return [];
   const wantedSet = new Set(wanted);
-  const held = await gateway.listVectorStoreFiles(storeId);
+  const held = await target.listVectorStoreFiles(storeId);
   const heldIds = new Set(held.map((f) => f.id));
   await saveStoreFiles(
     db,
@@ -86,7 +89,7 @@ export async function attachMissing(deps: FilesDeps, ownerId: string, storeId: s
   const missing = [...wantedSet].filter((id) => !heldIds.has(id));
   const batches: string[] = [];
   for (let i = 0; i < missing.length; i += MAX_FILES_PER_BATCH) {
-    const { batchId, attached, refused } = await createBatch(gateway, storeId, missing.slice(i, i + MAX_FILES_PER_BATCH));
+    const { batchId, attached, refused } = await createBatch(target, storeId, missing.slice(i, i + MAX_FILES_PER_BATCH));
     const rows = [
       ...attached.map((fileId) => ({ ownerId, fileId, vectorStoreId: storeId, status: "in_progress" as const, batchId })),
       ...refused.map(({ fileId, error }) => ({ ownerId, fileId, vectorStoreId: storeId, status: "failed" as const, lastError: error })),
@@ -97,12 +100,12 @@ export async function attachMissing(deps: FilesDeps, ownerId: string, storeId: s
   return batches;
 }
 
-async function createBatch(gateway: OpenAIGateway, storeId: string, fileIds: string[]) {
+async function createBatch(target: OpenAITarget, storeId: string, fileIds: string[]) {
   const refused: { fileId: string; error: StoredError }[] = [];
   let pending = fileIds;
   for (let attempt = 0; pending.length && attempt <= fileIds.length; attempt++) {
     try {
-      return { batchId: await sendBatch(gateway, storeId, pending), attached: pending, refused };
+      return { batchId: await sendBatch(target, storeId, pending), attached: pending, refused };
     } catch (err) {
       const blamed = err instanceof Rejected ? /^file_ids\[(\d+)\]$/.exec(err.param ?? "") : null;
       const fileId = blamed ? pending[Number(blamed[1])] : undefined;
@@ -115,21 +118,21 @@ async function createBatch(gateway: OpenAIGateway, storeId: string, fileIds: str
 }
 
 /** Attaching is idempotent (a file already held is not duplicated), so an ambiguous answer is simply sent again once. */
-async function sendBatch(gateway: OpenAIGateway, storeId: string, fileIds: string[]): Promise<string> {
+async function sendBatch(target: OpenAITarget, storeId: string, fileIds: string[]): Promise<string> {
   try {
-    return await gateway.createFileBatch(storeId, fileIds);
+    return await target.createFileBatch(storeId, fileIds);
   } catch (err) {
-    if (err instanceof AmbiguousWrite) return gateway.createFileBatch(storeId, fileIds);
+    if (err instanceof AmbiguousWrite) return target.createFileBatch(storeId, fileIds);
     throw err;
   }
 }
 
 /** One look at a batch: still ingesting, or finished with each file's outcome recorded. */
 export async function followBatch(deps: FilesDeps, storeId: string, batchId: string): Promise<"in_progress" | "done"> {
-  const { gateway, db, now } = deps;
-  const batch = await gateway.getFileBatch(storeId, batchId);
+  const { target, db, now } = deps;
+  const batch = await target.getFileBatch(storeId, batchId);
   if (batch.status === "in_progress") return "in_progress";
-  const failed = batch.file_counts.failed ? await gateway.listFailedBatchFiles(storeId, batchId) : [];
+  const failed = batch.file_counts.failed ? await target.listFailedBatchFiles(storeId, batchId) : [];
   await settleBatch(db, batchId, failed.map((f) => ({ fileId: f.id, error: ingestError(f) })), now());
   return "done";
 }
@@ -148,7 +151,7 @@ function ingestError(f: VectorStoreFile): StoredError {
 export async function liveFiles(deps: FilesDeps, fileIds: readonly string[], warnings: MigrationWarning[]): Promise<string[]> {
   const live: string[] = [];
   for (const id of new Set(fileIds)) {
-    if (await deps.gateway.fileExists(id)) live.push(id);
+    if (await deps.target.fileExists(id)) live.push(id);
     else warnings.push({ code: "file_missing", detail: `file ${id} no longer exists; it was left out` });
   }
   return live;

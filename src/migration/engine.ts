@@ -6,9 +6,11 @@ import { MAX_ITEMS_PER_WRITE, type ConversationItem, type MigrationWarning, type
 import type { Database } from "../db/client";
 import type { StoredError, ThreadRow, ThreadStatus } from "../db/schema";
 import { acquireLease, findThread, releaseLease, saveCheckpoint, type Checkpoint } from "../db/threads";
-import { AmbiguousWrite, OpenAIFailure, RateLimited, Rejected, SourceGone } from "../openai/errors";
-import type { OpenAIGateway } from "../openai/gateway";
-import { type Budget, BudgetExhausted } from "./budget";
+import { type Budget, BudgetExhausted } from "../client/budget";
+import { AmbiguousWrite, CallFailure, RateLimited, Rejected, SourceGone } from "../client/errors";
+import { redeliverySeconds } from "../retry";
+import type { ThreadSource } from "../source/types";
+import type { ConversationTarget } from "../target/types";
 import { ConversationDiverged, countLanded } from "./reconcile";
 
 const LEASE_MS = 60_000;
@@ -17,12 +19,12 @@ const PAGE_COST = 1 + 2 * 5 + 1;
 const WRITE_ATTEMPTS = 3;
 /** A thread the source or the API refused is tried again by a backfill a day later. */
 const RETRY_REFUSED_MS = 24 * 60 * 60 * 1000;
-/** Longest wait between tries of a thread whose calls keep failing. */
-const MAX_RETRY_SECONDS = 600;
 
 export interface MigrationDeps {
   db: Database;
-  gateway: OpenAIGateway;
+  /** Where this thread's history is read from (its row says which kind of source it has). */
+  sourceFor: (row: ThreadRow) => ThreadSource;
+  target: ConversationTarget;
   budget: Budget;
   /** A lease always has more than this left before a write, so a stale holder's write cannot land after a takeover. */
   requestTimeoutMs: number;
@@ -36,7 +38,7 @@ export type MigrationOutcome =
   /** The budget ran out at a checkpoint: continue in a new invocation. */
   | { kind: "handed_over"; row: ThreadRow }
   /** Transient trouble (429, 5xx, timeouts): progress kept, try again after the delay. */
-  | { kind: "retry_later"; delaySeconds: number; rateLimited: boolean; row: ThreadRow }
+  | { kind: "retry_later"; delaySeconds: number; row: ThreadRow }
   | { kind: "source_unavailable"; row: ThreadRow }
   | { kind: "failed"; row: ThreadRow };
 
@@ -78,6 +80,7 @@ async function notAcquired(db: Database, threadId: string, now: number): Promise
 class ThreadRun {
   private readonly progress: Progress;
   private readonly threadId: string;
+  private readonly source: ThreadSource;
   /** Tries so far, this one included: drives the backoff. */
   private readonly attempts: number;
   private leaseUntil: number;
@@ -95,6 +98,7 @@ class ThreadRun {
     private readonly now: () => number,
   ) {
     this.threadId = row.threadId;
+    this.source = deps.sourceFor(row);
     this.attempts = row.attempts;
     this.progress = {
       conversationId: row.conversationId,
@@ -115,12 +119,12 @@ class ThreadRun {
   }
 
   async execute(): Promise<void> {
-    const { gateway, budget } = this.deps;
+    const { budget } = this.deps;
     if (!this.progress.conversationId) await this.readThread();
     let after = this.progress.cursor;
     for (;;) {
       if (!budget.canAfford(PAGE_COST)) throw new BudgetExhausted();
-      const page = await gateway.listMessages(this.threadId, after);
+      const page = await this.source.listMessages(this.threadId, after);
       await this.resolveFilenames(page.data);
       collectAttachments(page.data, this.progress.attachedFiles);
       for (const message of page.data) {
@@ -138,7 +142,7 @@ class ThreadRun {
   }
 
   private async readThread(): Promise<void> {
-    const thread = await this.deps.gateway.getThread(this.threadId);
+    const thread = await this.source.getThread(this.threadId);
     const converted = convertMetadata(thread.metadata, this.threadId);
     this.metadata = converted.metadata;
     this.progress.metadataOverflow = Object.keys(converted.overflow).length ? converted.overflow : null;
@@ -150,7 +154,7 @@ class ThreadRun {
   private async resolveFilenames(messages: readonly SourceMessage[]): Promise<void> {
     for (const fileId of citedFileIds(messages)) {
       if (this.filenames.has(fileId)) continue;
-      const name = await this.deps.gateway.getFilename(fileId);
+      const name = await this.deps.target.getFilename(fileId);
       if (name !== null) this.filenames.set(fileId, name);
     }
   }
@@ -184,7 +188,7 @@ class ThreadRun {
         if (pending.length === 0) return lastItemId;
       }
       try {
-        return await this.deps.gateway.appendItems(conversationId, pending);
+        return await this.deps.target.appendItems(conversationId, pending);
       } catch (err) {
         if (!(err instanceof AmbiguousWrite)) throw err;
         this.reconcileFirst = true;
@@ -198,7 +202,7 @@ class ThreadRun {
     const { lastItemId, messagesMigrated } = this.progress;
     // Before the first append only the create's items precede ours, and the create returned no item ids.
     const skip = lastItemId ? 0 : messagesMigrated;
-    const found = (await this.deps.gateway.listItems(conversationId, lastItemId, skip + pending.length)).slice(skip);
+    const found = (await this.deps.target.listItems(conversationId, lastItemId, skip + pending.length)).slice(skip);
     const count = countLanded(found, pending);
     if (count < found.length) throw new ConversationDiverged(`conversation ${conversationId} holds items ferry did not write`);
     return { count, lastItemId: (count ? found[count - 1]!.id : null) ?? lastItemId };
@@ -208,7 +212,7 @@ class ThreadRun {
   private async create(items: ConversationItem[]): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.gateway.createConversation(items, this.metadata);
+        return await this.deps.target.createConversation(items, this.metadata);
       } catch (err) {
         if (!(err instanceof AmbiguousWrite) || attempt >= WRITE_ATTEMPTS) throw err;
         this.warn([{ code: "possible_orphan_conversation", detail: `conversation create failed ambiguously (${err.message}); an unrecorded conversation may exist` }]);
@@ -243,25 +247,19 @@ class ThreadRun {
     return row;
   }
 
-  /** Ends the run on an error: keeps the progress and decides what happens to the thread next. */
+  /** Ends the run on an error: keeps the progress and decides, from the error, what happens to the thread next. */
   async stop(err: unknown): Promise<MigrationOutcome> {
     if (err instanceof LeaseLost) return this.lost();
+    const rule = STOP_RULES.find(([type]) => err instanceof type)?.[1] ?? UNEXPECTED;
+    const delaySeconds = rule.retry === "daily" ? RETRY_REFUSED_MS / 1000 : rule.retry === "retry_after" ? (err as RateLimited).retryAfter : redeliverySeconds(this.attempts);
     try {
-      if (err instanceof BudgetExhausted) return { kind: "handed_over", row: await this.release({ status: "migrating", error: null }) };
-      if (err instanceof SourceGone) {
-        const error = { code: "source_unavailable", message: `the Assistants API answered ${err.status}: ${err.message}` };
-        const row = await this.release({ status: "source_unavailable", error, nextAttemptAt: this.now() + RETRY_REFUSED_MS });
-        return { kind: "source_unavailable", row };
-      }
-      if (err instanceof Rejected || err instanceof ConversationDiverged) {
-        const error = { code: err instanceof Rejected ? "openai_rejected" : "conversation_diverged", message: err.message };
-        return { kind: "failed", row: await this.release({ status: "failed", error, nextAttemptAt: this.now() + RETRY_REFUSED_MS }) };
-      }
-      const delaySeconds = err instanceof RateLimited ? err.retryAfter : retryDelaySeconds(this.attempts);
-      const code = err instanceof RateLimited ? "rate_limited" : err instanceof OpenAIFailure ? "openai_unavailable" : "internal_error";
-      const error = { code, message: errorMessage(err) };
-      const row = await this.release({ status: "migrating", error, nextAttemptAt: this.now() + delaySeconds * 1000 });
-      return { kind: "retry_later", delaySeconds, rateLimited: err instanceof RateLimited, row };
+      const row = await this.release({
+        status: rule.status,
+        error: rule.code ? { code: rule.code, message: errorMessage(err) } : null,
+        ...(rule.retry === "now" ? {} : { nextAttemptAt: this.now() + delaySeconds * 1000 }),
+      });
+      if (rule.kind === "retry_later") return { kind: "retry_later", delaySeconds, row };
+      return { kind: rule.kind, row };
     } catch (releaseErr) {
       if (releaseErr instanceof LeaseLost) return this.lost();
       throw releaseErr;
@@ -274,16 +272,33 @@ class ThreadRun {
   }
 }
 
-/** Exponential backoff with jitter: 2–3 s after the first try, doubling, at most MAX_RETRY_SECONDS. */
-export function retryDelaySeconds(attempts: number): number {
-  return Math.min(MAX_RETRY_SECONDS, 2 ** Math.min(attempts, 10) + Math.floor(Math.random() * 2));
+interface StopRule {
+  kind: Exclude<MigrationOutcome["kind"], "migrated" | "busy">;
+  status: ThreadStatus;
+  /** The error recorded on the thread; none for a plain hand-over. */
+  code: string | null;
+  /** When the thread is tried again: at once (hand-over), after the 429's wait, after a backoff, or a day later. */
+  retry: "now" | "retry_after" | "backoff" | "daily";
 }
+
+/** What each failure means for the thread, most specific first. */
+const STOP_RULES: [abstract new (...args: never[]) => unknown, StopRule][] = [
+  [BudgetExhausted, { kind: "handed_over", status: "migrating", code: null, retry: "now" }],
+  [SourceGone, { kind: "source_unavailable", status: "source_unavailable", code: "source_unavailable", retry: "daily" }],
+  [Rejected, { kind: "failed", status: "failed", code: "openai_rejected", retry: "daily" }],
+  [ConversationDiverged, { kind: "failed", status: "failed", code: "conversation_diverged", retry: "daily" }],
+  [RateLimited, { kind: "retry_later", status: "migrating", code: "rate_limited", retry: "retry_after" }],
+  [CallFailure, { kind: "retry_later", status: "migrating", code: "openai_unavailable", retry: "backoff" }],
+];
+/** A bug or an unexpected platform error: keep the progress and try again later. */
+const UNEXPECTED: StopRule = { kind: "retry_later", status: "migrating", code: "internal_error", retry: "backoff" };
 
 function itemCount(entries: readonly Entry[]): number {
   return entries.reduce((n, e) => n + (e.item ? 1 : 0), 0);
 }
 
 function errorMessage(err: unknown): string {
-  if (err instanceof OpenAIFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;
+  if (err instanceof SourceGone) return `the Assistants API answered ${err.status}: ${err.message}`;
+  if (err instanceof CallFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;
   return err instanceof Error ? err.message : String(err);
 }

@@ -27,4 +27,6 @@ export const QueueMessage = z.discriminatedUnion("type", [
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
 export type MigrationsQueue = Queue<QueueMessage>;
+/** wrangler.toml: where the MIGRATIONS consumer's given-up messages go; the same Worker consumes it. */
+export const DEAD_LETTER_QUEUE = "ferry-migrations-dlq";
 export const migrationsQueue = (env: Env) => env.MIGRATIONS as MigrationsQueue;

@@ -3,7 +3,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import { fake } from "../support/fake";
 import { api, migrate, uniqueThreadId } from "../support/ferry";
-import type { ThreadMigration } from "../../src/http/schemas";
+import type { ThreadMigration } from "../../src/handlers/http/schemas";
 
 let migrated: string;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // GET /v1/status, checked against a case computed by hand, before and after the shutdown date.
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { app } from "../../src/http/app";
+import { app } from "../../src/handlers/http/app";
 import { project } from "../../src/status/projection";
 import { TOKEN } from "../support/ferry";
 

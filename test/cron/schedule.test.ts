@@ -3,7 +3,7 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { beforeEach, expect, it } from "vitest";
 import { fanOutPage } from "../../src/backfill/backfill";
-import { NIGHTLY_BACKFILL, onSchedule, SWEEP } from "../../src/cron/scheduled";
+import { NIGHTLY_BACKFILL, onSchedule, SWEEP } from "../../src/handlers/scheduled";
 import { createDb } from "../../src/db/client";
 import type { MigrationsQueue, QueueMessage } from "../../src/queue/messages";
 import { planBatches } from "../../src/queue/send";

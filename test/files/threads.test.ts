@@ -3,7 +3,7 @@
 import { beforeEach, expect, it, vi } from "vitest";
 import { fake } from "../support/fake";
 import { lookup, migrate, uniqueThreadId } from "../support/ferry";
-import type { ThreadMigration } from "../../src/http/schemas";
+import type { ThreadMigration } from "../../src/handlers/http/schemas";
 
 beforeEach(() => fake.reset());
 

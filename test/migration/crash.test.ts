@@ -2,11 +2,9 @@
 // write and its checkpoint among them), its lease expires, and another holder finishes the thread.
 import { env } from "cloudflare:test";
 import { beforeEach, expect, it } from "vitest";
-import { readConfig } from "../../src/config";
-import { createDb } from "../../src/db/client";
-import { Budget } from "../../src/migration/budget";
+import { Budget } from "../../src/client/budget";
+import { migrationDeps } from "../../src/handlers/wiring";
 import { migrateThread } from "../../src/migration/engine";
-import { OpenAIGateway } from "../../src/openai/gateway";
 import { diedIn, dyingD1 } from "../support/crash";
 import { fake } from "../support/fake";
 import { migrate, uniqueThreadId } from "../support/ferry";
@@ -15,11 +13,7 @@ const MESSAGES = 45; // a create, two appends: three writes, three checkpoints
 
 beforeEach(() => fake.reset());
 
-function engineOn(d1: D1Database) {
-  const config = readConfig(env);
-  const budget = new Budget(1_000);
-  return { db: createDb(d1), gateway: new OpenAIGateway(config, budget), budget, requestTimeoutMs: config.requestTimeoutMs };
-}
+const engineOn = (d1: D1Database) => migrationDeps({ ...env, DB: d1 }, new Budget(1_000));
 
 async function expireLease(threadId: string) {
   await env.DB.prepare("update threads set lease_until = 0 where thread_id = ?").bind(threadId).run();

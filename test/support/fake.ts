@@ -1,3 +1,4 @@
+import { minimumCalls as contractMinimum } from "../../src/migration/cost";
 // Drives the fake OpenAI server from tests running inside workerd (fetch only).
 import { inject } from "vitest";
 import type { AssistantObject, AssistantSeed, CallRecord, ConversationSnapshot, FaultRule, ThreadSpec, VectorStoreSnapshot, VectorStoreSpec } from "../fake-openai";
@@ -45,12 +46,8 @@ export const ROUTES = {
   items: "GET /v1/conversations/{id}/items",
 } as const;
 
-/** Contract §4.2: the fewest calls a thread of n messages (all convertible) can be migrated with. */
+/** Contract §4.2's minimum for a thread of n messages (all convertible), keyed as the fake counts calls. */
 export function minimumCalls(n: number, citedFiles = 0) {
-  return {
-    [ROUTES.thread]: 1,
-    [ROUTES.messages]: Math.max(1, Math.ceil(n / 100)),
-    writes: Math.max(1, Math.ceil(n / 20)),
-    [ROUTES.file]: citedFiles,
-  };
+  const min = contractMinimum({ messages: n, citedFiles });
+  return { [ROUTES.thread]: min.threadReads, [ROUTES.messages]: min.messageLists, writes: min.writes, [ROUTES.file]: min.fileReads };
 }

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { vi } from "vitest";
-import type { AssistantMigration, ThreadMigration } from "../../src/http/schemas";
+import type { AssistantMigration, ThreadMigration } from "../../src/handlers/http/schemas";
 
 export const TOKEN = "test-token";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { ASSISTANT_ID, THREAD_ID } from "../ids";
-import { ASSISTANT_STATUSES, FILES_STATUSES, THREAD_STATUSES } from "../db/schema";
+import { ASSISTANT_ID, THREAD_ID } from "../../ids";
+import { ASSISTANT_STATUSES, BACKFILL_TRIGGERS, FILES_STATUSES, THREAD_STATUSES } from "../../db/schema";
 
 /** Marks a validation issue as a malformed id, answered as 400 invalid_id (contract §2). */
 export const INVALID_ID = "invalid_id";
@@ -106,3 +106,42 @@ export const AssistantMigration = z
   })
   .openapi("AssistantMigration");
 export type AssistantMigration = z.infer<typeof AssistantMigration>;
+
+export const ImportResult = z
+  .object({ registered: z.number().int(), already_known: z.number().int() })
+  .openapi("ImportResult", { description: "How many ids were new and how many ferry knew" });
+
+export const BackfillRun = z
+  .object({
+    object: z.literal("backfill_run"),
+    id: z.string(),
+    trigger: z.enum(BACKFILL_TRIGGERS),
+    started_at: z.string(),
+    enqueued: z.number().int(),
+    fan_out_done_at: z.string().nullable(),
+    drained_at: z.string().nullable(),
+  })
+  .openapi("BackfillRun");
+export type BackfillRun = z.infer<typeof BackfillRun>;
+
+const Count = z.number().int();
+export const MigrationStatus = z
+  .object({
+    object: z.literal("migration_status"),
+    shutdown_at: z.string(),
+    seconds_until_shutdown: z.number().int().openapi({ description: "Negative once the shutdown has passed" }),
+    threads: z.object({ total: Count, pending: Count, migrating: Count, migrated: Count, failed: Count, source_unavailable: Count }),
+    remaining: Count.openapi({ description: "Threads that can still migrate: pending, migrating and failed" }),
+    throughput: z.object({
+      last_24h: z.object({ threads_migrated: Count, threads_per_hour: z.number() }),
+      last_run: z.object({ threads_migrated: Count, threads_per_hour: z.number() }).nullable(),
+    }),
+    projected_finish_at: z.string().nullable(),
+    on_track: z.boolean().openapi({ description: "Whether the projected finish comes before the shutdown" }),
+    assistants: z.object({ total: Count, pending: Count, ingesting: Count, synced: Count, failed: Count, source_unavailable: Count }),
+    files: z.object({ total: Count, in_progress: Count, completed: Count, failed: Count }).openapi({ description: "Files ferry keeps in assistants' and threads' vector stores" }),
+    last_backfill: BackfillRun.nullable(),
+    dead_lettered: Count,
+    malformed_messages: Count,
+  })
+  .openapi("MigrationStatus");

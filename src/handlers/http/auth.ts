@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { readConfig } from "../config";
+import { readConfig } from "../../config";
 import { ApiError } from "./errors";
 
 /** Bearer API_TOKEN on every /v1 route, compared in constant time (hashes make the lengths equal). */

@@ -1,13 +1,10 @@
 /**
- * Subrequests a single Worker invocation may still spend (OpenAI calls and D1 statements alike),
+ * Subrequests a single Worker invocation may still spend (API calls and D1 statements alike),
  * so a long migration stops at a checkpoint and hands over instead of hitting the platform limit.
  */
 export class Budget {
   private spent = 0;
-  constructor(
-    readonly limit: number,
-    private readonly deadline = Number.POSITIVE_INFINITY,
-  ) {}
+  constructor(readonly limit: number) {}
 
   spend(n = 1): void {
     if (!this.canAfford(n)) throw new BudgetExhausted();
@@ -15,12 +12,7 @@ export class Budget {
   }
 
   canAfford(n: number): boolean {
-    return this.spent + n <= this.limit && Date.now() < this.deadline;
-  }
-
-  /** Milliseconds left before the deadline. */
-  get timeLeft(): number {
-    return this.deadline - Date.now();
+    return this.spent + n <= this.limit;
   }
 }
 

@@ -1,14 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createDb } from "../../db/client";
-import { findThread, findThreads } from "../../db/threads";
-import { invocationBudget, migrate, queueFollowUps } from "../../migration/service";
+import { createDb } from "../../../db/client";
+import { findThread, findThreads, registerThreads } from "../../../db/threads";
+import { migrateThread } from "../../../migration/engine";
+import { queueFollowUps } from "../../../migration/follow-ups";
+import { invocationBudget, migrationDeps } from "../../wiring";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
-import { errorResponses, jsonContent, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
+import { presentThread, unknownThread } from "../presenters";
+import { errorResponses, ImportResult, jsonContent, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
 import { rememberIfSettled, settledAnswer } from "../settled-cache";
-import { presentThread, unknownThread } from "../thread-migration";
 
 const LOOKUP_MAX = 100;
+const IMPORT_MAX = 1000;
 
 const getThread = createRoute({
   method: "get",
@@ -45,6 +48,14 @@ const lookup = createRoute({
   },
 });
 
+const importRoute = createRoute({
+  method: "post",
+  path: "/v1/threads/import",
+  summary: "Register thread ids for the backfill (idempotent)",
+  request: { body: { content: { "application/json": { schema: ThreadIdList(IMPORT_MAX) } }, required: true } },
+  responses: { 200: jsonContent(ImportResult, "How many ids were new and how many ferry knew"), ...errorResponses },
+});
+
 export const threadRoutes = createRouter()
   .openapi(getThread, async (c) => {
     const { thread_id } = c.req.valid("param");
@@ -61,7 +72,7 @@ export const threadRoutes = createRouter()
     const known = await findThread(createDb(c.env.DB), thread_id);
     if (known?.status === "migrated") return c.json(presentThread(known), 200);
 
-    const outcome = await migrate(c.env, thread_id, invocationBudget(c.env, "request"));
+    const outcome = await migrateThread(migrationDeps(c.env, invocationBudget(c.env, "request")), thread_id);
     const retryAfter = await queueFollowUps(c.env, thread_id, outcome, "request");
     if (retryAfter === null) return c.json(presentThread(outcome.row), 200);
     c.header("Retry-After", String(retryAfter));
@@ -75,4 +86,9 @@ export const threadRoutes = createRouter()
       return row ? presentThread(row) : unknownThread(id);
     });
     return c.json({ data }, 200);
+  })
+  .openapi(importRoute, async (c) => {
+    const ids = [...new Set(c.req.valid("json").thread_ids)];
+    const registered = await registerThreads(createDb(c.env.DB), ids);
+    return c.json({ registered, already_known: ids.length - registered }, 200);
   });

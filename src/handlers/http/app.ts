@@ -4,6 +4,7 @@ import { requireToken } from "./auth";
 import { ApiError, notFound, onError } from "./errors";
 import { assistantRoutes } from "./routes/assistants";
 import { backfillRoutes } from "./routes/backfill";
+import { statusRoutes } from "./routes/status";
 import { threadRoutes } from "./routes/threads";
 import { webhookRoutes } from "./routes/webhooks";
 
@@ -24,6 +25,7 @@ app.use("/v1/*", requireToken, limitBody);
 app.use("/webhooks/*", limitBody);
 app.route("/", threadRoutes);
 app.route("/", backfillRoutes);
+app.route("/", statusRoutes);
 app.route("/", assistantRoutes);
 app.route("/", webhookRoutes);
 

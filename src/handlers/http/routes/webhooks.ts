@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
-import { readConfig } from "../../config";
-import { createDb } from "../../db/client";
-import type { ThreadRow } from "../../db/schema";
-import { findThread, markEnqueued, registerThreads } from "../../db/threads";
-import { deliverySeen, rememberDelivery } from "../../db/webhooks";
-import { migrationsQueue } from "../../queue/messages";
+import { readConfig } from "../../../config";
+import { createDb } from "../../../db/client";
+import type { ThreadRow } from "../../../db/schema";
+import { findThread, markEnqueued, registerThreads } from "../../../db/threads";
+import { deliverySeen, rememberDelivery } from "../../../db/webhooks";
+import { migrationsQueue } from "../../../queue/messages";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
 import { errorResponses, jsonContent, ThreadId } from "../schemas";

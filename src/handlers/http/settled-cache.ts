@@ -1,5 +1,5 @@
-import { hasThreadFiles } from "../files/thread-sync";
-import type { ThreadRow } from "../db/schema";
+import { hasThreadFiles } from "../../conversion/tool-resources";
+import type { ThreadRow } from "../../db/schema";
 import type { ThreadMigration } from "./schemas";
 
 /** Answers kept per isolate; the oldest goes first once full. */
@@ -16,7 +16,7 @@ export function settledAnswer(threadId: string): ThreadMigration | undefined {
 }
 
 export function rememberIfSettled(row: ThreadRow, answer: ThreadMigration): void {
-  const settled = row.status === "migrated" && (row.filesStatus === "synced" || (row.filesStatus === null && !hasThreadFiles(row)));
+  const settled = row.status === "migrated" && (row.filesStatus === "synced" || (row.filesStatus === null && !hasThreadFiles(row.toolResources, row.attachedFiles)));
   if (!settled) return;
   if (answers.size >= MAX_ENTRIES) answers.delete(answers.keys().next().value!);
   answers.set(row.threadId, answer);

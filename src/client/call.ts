@@ -1,0 +1,68 @@
+import { backoffMs, RESEND } from "../retry";
+import type { Budget } from "./budget";
+import { AmbiguousWrite, type Classified, classify, RateLimited, Rejected, TransientFailure } from "./errors";
+
+/** A read may be re-sent; a write that may have landed never is (see AmbiguousWrite). */
+export type CallKind = "read" | "write";
+
+/** How a side reads a refusal (a 4xx other than 429): the source calls 404/410 "gone". */
+export type RefusalRule = (refusal: Extract<Classified, { kind: "rejected" }>) => Error;
+
+export const rejected: RefusalRule = (r) => new Rejected(r.message, r.status, r.code, r.param);
+
+/** Sends a call at most this many times. */
+const ATTEMPTS = 3;
+/** Longest Retry-After honoured by waiting in place; longer ones go back to the queue with a delay. */
+const MAX_INLINE_WAIT_MS = 5_000;
+
+export type Sleep = (ms: number) => Promise<void>;
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The one call core under the source and the target: every call spends the invocation's budget,
+ * is re-sent only when that is safe (a failed read; a 429, which applied nothing), and fails with an
+ * error that says what the caller may do. The SDK's own retries are off.
+ */
+export class CallCore {
+  constructor(
+    readonly budget: Budget,
+    private readonly sleep: Sleep = realSleep,
+  ) {}
+
+  async call<T>(kind: CallKind, send: () => Promise<T>, refusal: RefusalRule = rejected): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      this.budget.spend();
+      try {
+        return await send();
+      } catch (err) {
+        const failure = classify(err);
+        if (failure.kind === "rejected") throw refusal(failure);
+        const more = attempt < ATTEMPTS && this.budget.canAfford(1);
+        if (failure.kind === "rate_limited") {
+          const waitMs = failure.retryAfter * 1000;
+          if (!more || waitMs > MAX_INLINE_WAIT_MS) throw new RateLimited(failure.retryAfter);
+          await this.sleep(waitMs);
+          continue;
+        }
+        if (kind === "write") throw new AmbiguousWrite(failure.message, failure.status);
+        if (!more) throw new TransientFailure(failure.message, failure.status);
+        await this.sleep(backoffMs(attempt, RESEND));
+      }
+    }
+  }
+
+  /** Every page of a list, oldest first. */
+  async allPages<T extends { id: string }>(list: (after: string | null) => PromiseLike<{ data: T[]; has_more: boolean }>, refusal?: RefusalRule): Promise<T[]> {
+    const all: T[] = [];
+    let after: string | null = null;
+    do {
+      const page: { data: T[]; has_more: boolean } = await this.call("read", async () => list(after), refusal);
+      all.push(...page.data);
+      after = page.has_more ? (page.data.at(-1)?.id ?? null) : null;
+    } while (after);
+    return all;
+  }
+}
+
+/** The list query's cursor: `after` only when there is one. */
+export const cursor = (after: string | null | undefined): { after?: string } => (after ? { after } : {});

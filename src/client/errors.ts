@@ -1,0 +1,66 @@
+import { APIConnectionError, APIError, APIUserAbortError, RateLimitError } from "openai";
+import { retryAfterSeconds } from "../retry";
+
+/** Failures of a call to a remote API, by what the caller may do about them. */
+export class CallFailure extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** 429: nothing was applied; try again after `retryAfter` seconds. */
+export class RateLimited extends CallFailure {
+  constructor(readonly retryAfter: number) {
+    super(`rate limited; retry after ${retryAfter}s`, 429);
+  }
+}
+
+/** 5xx, timeout or reset on a read, still failing after retries: try again later. */
+export class TransientFailure extends CallFailure {}
+
+/** 5xx, timeout or reset on a write: it may or may not have been applied. Reconcile before writing again. */
+export class AmbiguousWrite extends CallFailure {}
+
+/** A 4xx other than 429: the request itself is wrong or the object is gone. Retrying changes nothing. */
+export class Rejected extends CallFailure {
+  constructor(
+    message: string,
+    status: number,
+    readonly code: string | null,
+    /** The request field the API blamed, e.g. `file_ids[3]`. */
+    readonly param: string | null = null,
+  ) {
+    super(message, status);
+  }
+  get gone(): boolean {
+    return this.status === 404 || this.status === 410;
+  }
+}
+
+/** The source no longer serves this (404/410, or a retired API version): contract §4.4. */
+export class SourceGone extends CallFailure {}
+
+export type Classified =
+  | { kind: "rate_limited"; status: 429; retryAfter: number; message: string }
+  | { kind: "transient"; status?: number; message: string }
+  | { kind: "rejected"; status: number; message: string; code: string | null; param: string | null };
+
+/**
+ * Sorts an SDK error into what ferry can do about it, in one step, from the SDK's own error classes.
+ * The server's `x-should-retry` wins, as it does in the SDK's own retry logic. Anything unknown
+ * (a network reset, an abort) is transient: it may have reached the server.
+ */
+export function classify(err: unknown): Classified {
+  if (err instanceof APIError && !(err instanceof APIConnectionError) && !(err instanceof APIUserAbortError) && err.status !== undefined) {
+    const { status, message } = err;
+    const shouldRetry = err.headers?.get("x-should-retry");
+    if (err instanceof RateLimitError) return { kind: "rate_limited", status: 429, retryAfter: retryAfterSeconds(err.headers), message };
+    const retriable = shouldRetry === "true" || (shouldRetry !== "false" && (status >= 500 || status === 408 || status === 409));
+    if (retriable) return { kind: "transient", status, message };
+    return { kind: "rejected", status, message, code: err.code ?? null, param: err.param ?? null };
+  }
+  return { kind: "transient", message: err instanceof Error ? err.message : String(err) };
+}

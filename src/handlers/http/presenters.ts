@@ -1,0 +1,80 @@
+import { mergeToolResources, noAttachedFiles, type ToolResources } from "../../conversion/tool-resources";
+import type { StoreFileRow } from "../../db/files";
+import type { AssistantRow, BackfillRun as BackfillRunRow, ThreadRow } from "../../db/schema";
+import type { AssistantMigration, BackfillRun, ThreadMigration } from "./schemas";
+
+// How rows are shown by the API: times as ISO strings, null when unset.
+
+export const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+const liveOrNull = (live: ToolResources | null) => (live && Object.keys(live).length ? live : null);
+
+/** The API's view of a thread's migration. */
+export function presentThread(row: ThreadRow): ThreadMigration {
+  return {
+    object: "thread_migration",
+    thread_id: row.threadId,
+    conversation_id: row.conversationId,
+    status: row.status,
+    messages_migrated: row.messagesMigrated,
+    tool_resources: row.filesStatus ? liveOrNull(row.liveToolResources) : mergeToolResources(row.toolResources, row.attachedFiles ?? noAttachedFiles()),
+    warnings: row.warnings,
+    metadata_overflow: row.metadataOverflow,
+    files_status: row.filesStatus,
+    error: row.error,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+    migrated_at: iso(row.migratedAt),
+  };
+}
+
+/** A thread ferry has never seen. */
+export function unknownThread(threadId: string): ThreadMigration {
+  return {
+    object: "thread_migration",
+    thread_id: threadId,
+    conversation_id: null,
+    status: "unknown",
+    messages_migrated: 0,
+    tool_resources: null,
+    warnings: [],
+    metadata_overflow: null,
+    files_status: null,
+    error: null,
+    created_at: null,
+    updated_at: null,
+    migrated_at: null,
+  };
+}
+
+export function presentAssistant(row: AssistantRow, files: readonly StoreFileRow[]): AssistantMigration {
+  const count = (status: StoreFileRow["status"]) => files.filter((f) => f.status === status).length;
+  return {
+    object: "assistant_migration",
+    assistant_id: row.assistantId,
+    status: row.status,
+    vector_store_id: row.vectorStoreId,
+    code_interpreter_file_ids: row.codeInterpreterFileIds ?? [],
+    file_counts: { in_progress: count("in_progress"), completed: count("completed"), failed: count("failed"), total: files.length },
+    failures: files
+      .filter((f) => f.status === "failed")
+      .map((f) => ({ file_id: f.fileId, code: f.lastError?.code ?? "failed", message: f.lastError?.message ?? "ingestion failed" })),
+    prompt_spec: (row.promptSpec as unknown as Record<string, unknown>) ?? null,
+    sources: row.sources,
+    warnings: row.warnings,
+    error: row.error,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+    synced_at: iso(row.syncedAt),
+  };
+}
+
+export const presentRun = (run: BackfillRunRow): BackfillRun => ({
+  object: "backfill_run",
+  id: run.id,
+  trigger: run.trigger,
+  started_at: iso(run.startedAt)!,
+  enqueued: run.enqueued,
+  fan_out_done_at: iso(run.fanOutDoneAt),
+  drained_at: iso(run.drainedAt),
+});

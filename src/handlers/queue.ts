@@ -1,0 +1,94 @@
+import { fanOutPage } from "../backfill/backfill";
+import type { Budget } from "../client/budget";
+import { RateLimited } from "../client/errors";
+import { readConfig } from "../config";
+import { createDb, type Database } from "../db/client";
+import { increment } from "../db/counters";
+import { markDrainedRuns } from "../db/runs";
+import { syncAssistant } from "../files/assistant-sync";
+import { discoverAssistants } from "../files/discovery";
+import { followFileBatch, followStarted } from "../files/follow";
+import { syncThreadFiles } from "../files/thread-sync";
+import { StoreBusy } from "../files/vector-store";
+import { migrateThread } from "../migration/engine";
+import { queueFollowUps } from "../migration/follow-ups";
+import { migrationsQueue, QueueMessage, type MigrationsQueue } from "../queue/messages";
+import { redeliverySeconds } from "../retry";
+import { filesDeps, invocationBudget, migrationDeps } from "./wiring";
+
+/** What becomes of one queue message. */
+export type Disposition = { ack: true } | { retry: true; delaySeconds: number };
+
+const ACK: Disposition = { ack: true };
+const retryAfter = (delaySeconds: number): Disposition => ({ retry: true, delaySeconds });
+
+/** Another worker is creating the same vector store: look again after it surely finished. */
+const STORE_BUSY_RETRY_SECONDS = 30;
+
+/**
+ * MIGRATIONS consumer. Each message is acked or retried on its own, a few at a time, all within one
+ * subrequest budget. A malformed message is acked, logged and counted, never retried forever.
+ * Redelivered work is a no-op: the engine answers `migrated` without calling OpenAI.
+ */
+export async function consumeMigrations(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const db = createDb(env.DB);
+  const budget = invocationBudget(env, "queue");
+  const queue = migrationsQueue(env);
+  await forEachConcurrently(batch.messages, readConfig(env).queueConcurrency, async (message) => {
+    const parsed = QueueMessage.safeParse(message.body);
+    if (!parsed.success) {
+      console.warn("dropping malformed queue message", message.id, parsed.error.issues[0]?.message);
+      await increment(db, "malformed_messages");
+      message.ack();
+      return;
+    }
+    const disposition = await handle(parsed.data, env, db, queue, budget).catch((err: unknown) => failed(err, message.attempts));
+    if ("ack" in disposition) message.ack();
+    else message.retry({ delaySeconds: disposition.delaySeconds });
+  });
+  await markDrainedRuns(db, Date.now());
+}
+
+/** Does one message's work. */
+async function handle(message: QueueMessage, env: Env, db: Database, queue: MigrationsQueue, budget: Budget): Promise<Disposition> {
+  switch (message.type) {
+    case "backfill_page":
+      await fanOutPage(db, queue, message.run_id, message.after, Date.now());
+      return ACK;
+    case "discover_assistants":
+      await discoverAssistants(filesDeps(env, budget), queue, message.after);
+      return ACK;
+    case "sync_assistant":
+      await followStarted(queue, message.assistant_id, await syncAssistant(filesDeps(env, budget), message.assistant_id));
+      return ACK;
+    case "sync_thread_files":
+      await followStarted(queue, message.thread_id, await syncThreadFiles(filesDeps(env, budget), message.thread_id));
+      return ACK;
+    case "follow_file_batch":
+      await followFileBatch(filesDeps(env, budget), queue, message);
+      return ACK;
+    case "migrate_thread":
+    case "continue_thread": {
+      const outcome = await migrateThread(migrationDeps(env, budget), message.thread_id);
+      await queueFollowUps(env, message.thread_id, outcome, "queue");
+      // Done, refused for good, or in another holder's hands; only a thread that must be tried again keeps its message.
+      return outcome.kind === "retry_later" ? retryAfter(outcome.delaySeconds) : ACK;
+    }
+  }
+}
+
+/** A message whose work threw: tried again after the 429's wait, or backed off by its deliveries. */
+function failed(err: unknown, attempts: number): Disposition {
+  if (err instanceof RateLimited) return retryAfter(err.retryAfter);
+  if (err instanceof StoreBusy) return retryAfter(STORE_BUSY_RETRY_SECONDS);
+  console.error("queue message failed", err);
+  return retryAfter(redeliverySeconds(attempts));
+}
+
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

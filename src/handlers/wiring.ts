@@ -1,0 +1,37 @@
+import { Budget } from "../client/budget";
+import { CallCore } from "../client/call";
+import { sdkClient } from "../client/sdk";
+import { readConfig } from "../config";
+import { createDb } from "../db/client";
+import type { FilesDeps } from "../files/vector-store";
+import type { MigrationDeps } from "../migration/engine";
+import type { Invocation } from "../migration/follow-ups";
+import { AssistantsApi } from "../source/assistants-api";
+import { OpenAITarget } from "../target/openai-target";
+
+/** The subrequests one invocation may spend, across every thread it migrates. */
+export function invocationBudget(env: Env, invocation: Invocation): Budget {
+  const config = readConfig(env);
+  return new Budget(invocation === "request" ? config.inlineBudget : config.queueBudget);
+}
+
+/** The source and the target of this deployment, over one call core that spends `budget`. */
+function connect(env: Env, budget: Budget) {
+  const config = readConfig(env);
+  const core = new CallCore(budget);
+  return {
+    config,
+    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs)),
+    target: new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs)),
+  };
+}
+
+export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
+  const { config, source, target } = connect(env, budget);
+  return { db: createDb(env.DB), sourceFor: () => source, target, budget, requestTimeoutMs: config.requestTimeoutMs };
+}
+
+export function filesDeps(env: Env, budget: Budget): FilesDeps {
+  const { source, target } = connect(env, budget);
+  return { db: createDb(env.DB), source, target, now: Date.now };
+}

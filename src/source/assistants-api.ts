@@ -1,0 +1,69 @@
+import type OpenAI from "openai";
+import type { Assistant } from "openai/resources/beta/assistants";
+import type { Message } from "openai/resources/beta/threads/messages";
+import { CallCore, cursor, type RefusalRule } from "../client/call";
+import { Rejected, SourceGone } from "../client/errors";
+import type { Page, SourceThread, ThreadSource } from "./types";
+
+/** The source's refusals: 404/410 mean the thread (or the whole API) is gone (contract §4.4). */
+const sourceRefusal: RefusalRule = (r) => (r.status === 404 || r.status === 410 ? new SourceGone(r.message, r.status) : new Rejected(r.message, r.status, r.code, r.param));
+
+/** The v1 lists are gone too when the host refuses the v1 beta (400 `invalid_beta`, as OpenAI answers since v1's end). */
+const v1Refusal: RefusalRule = (r) => (r.status === 400 && r.code === "invalid_beta" ? new SourceGone(r.message, r.status) : sourceRefusal(r));
+
+/** A live Assistants-v2-compatible API: threads, messages, assistants, and the legacy v1 file lists. */
+export class AssistantsApi implements ThreadSource {
+  constructor(
+    private readonly core: CallCore,
+    private readonly client: OpenAI,
+  ) {}
+
+  async getThread(threadId: string): Promise<SourceThread> {
+    const thread = await this.read(() => this.client.beta.threads.retrieve(threadId));
+    return { metadata: thread.metadata as Record<string, unknown> | null, toolResources: thread.tool_resources ?? null };
+  }
+
+  async listMessages(threadId: string, after: string | null): Promise<Page<Message>> {
+    const page = await this.read(() => this.client.beta.threads.messages.list(threadId, { order: "asc", limit: 100, ...cursor(after) }));
+    return { data: page.data, hasMore: page.has_more };
+  }
+
+  async listAssistants(after: string | null): Promise<Page<Assistant>> {
+    const page = await this.read(() => this.client.beta.assistants.list({ order: "asc", limit: 100, ...cursor(after) }));
+    return { data: page.data, hasMore: page.has_more };
+  }
+
+  getAssistant(assistantId: string): Promise<Assistant> {
+    return this.read(() => this.client.beta.assistants.retrieve(assistantId));
+  }
+
+  async updateAssistantToolResources(assistantId: string, toolResources: Assistant["tool_resources"]): Promise<void> {
+    await this.core.call("write", () => this.client.beta.assistants.update(assistantId, { tool_resources: toolResources }), sourceRefusal);
+  }
+
+  /** The v1 AssistantFiles list (`OpenAI-Beta: assistants=v1`), every page; `SourceGone` once v1 is gone. */
+  listV1AssistantFiles(assistantId: string): Promise<string[]> {
+    return this.v1FileIds(`/assistants/${assistantId}/files`);
+  }
+
+  /** The v1 MessageFiles list of one message, every page; likewise. */
+  listV1MessageFiles(threadId: string, messageId: string): Promise<string[]> {
+    return this.v1FileIds(`/threads/${threadId}/messages/${messageId}/files`);
+  }
+
+  private async v1FileIds(path: string): Promise<string[]> {
+    const files = await this.core.allPages(
+      (after) =>
+        this.client.get<{ data: { id: string }[]; has_more: boolean }>(path, {
+          query: { limit: 100, order: "asc", ...cursor(after) },
+          headers: { "OpenAI-Beta": "assistants=v1" },
+        }),
+      v1Refusal,
+    );
+    return files.map((f) => f.id);
+  }
+
+  private read<T>(send: () => Promise<T>): Promise<T> {
+    return this.core.call("read", send, sourceRefusal);
+  }
+}
