@@ -12,6 +12,7 @@ import { redeliverySeconds } from "../retry";
 import type { ThreadSource } from "../source/types";
 import type { ConversationTarget } from "../target/types";
 import { ConversationDiverged, countLanded } from "./reconcile";
+import { bufferedItems, type Entry, takeWrite } from "./write-plan";
 
 const LEASE_MS = 60_000;
 /** What one page can cost in subrequests: a list, five writes with their checkpoints, a lease renewal. */
@@ -41,12 +42,6 @@ export type MigrationOutcome =
   | { kind: "retry_later"; delaySeconds: number; row: ThreadRow }
   | { kind: "source_unavailable"; row: ThreadRow }
   | { kind: "failed"; row: ThreadRow };
-
-/** A source message on its way to the conversation; `item` is null for a message the conversion skipped. */
-interface Entry {
-  messageId: string;
-  item: ConversationItem | null;
-}
 
 type Progress = Required<Omit<Checkpoint, "leaseUntil" | "needsReconcile" | "attachedFiles">> & { attachedFiles: AttachedFiles };
 
@@ -130,14 +125,14 @@ class ThreadRun {
       for (const message of page.data) {
         const { item, warnings } = convertMessage(message, this.filenames);
         this.warn(warnings);
-        this.buffer.push({ messageId: message.id, item });
+        this.buffer.push({ messageId: message.id, items: item ? [item] : [] });
       }
       after = page.data.at(-1)?.id ?? after;
-      while (itemCount(this.buffer) >= MAX_ITEMS_PER_WRITE) await this.writeNext();
+      while (bufferedItems(this.buffer) >= MAX_ITEMS_PER_WRITE) await this.writeNext();
       if (!page.hasMore) break;
     }
     // The rest, or the empty conversation of a thread with nothing to convert.
-    if (itemCount(this.buffer) > 0 || !this.progress.conversationId) await this.writeNext();
+    if (bufferedItems(this.buffer) > 0 || !this.progress.conversationId) await this.writeNext();
     this.progress.cursor = this.buffer.at(-1)?.messageId ?? this.progress.cursor; // trailing skipped messages
   }
 
@@ -161,16 +156,15 @@ class ThreadRun {
 
   /** Writes the next ≤20 items from the buffer, then checkpoints. */
   private async writeNext(): Promise<void> {
-    const taken: Entry[] = [];
-    while (this.buffer.length && itemCount(taken) < MAX_ITEMS_PER_WRITE) taken.push(this.buffer.shift()!);
-    const items = taken.flatMap((e) => (e.item ? [e.item] : []));
+    const { items, finished, rest } = takeWrite(this.buffer);
+    this.buffer = rest;
     await this.keepLease();
     if (this.progress.conversationId) {
       this.progress.lastItemId = await this.append(this.progress.conversationId, items);
     } else {
       this.progress.conversationId = await this.create(items);
     }
-    this.progress.cursor = taken.at(-1)?.messageId ?? this.progress.cursor;
+    this.progress.cursor = finished.at(-1)?.messageId ?? this.progress.cursor;
     this.progress.messagesMigrated += items.length;
     await this.checkpoint();
   }
@@ -292,10 +286,6 @@ const STOP_RULES: [abstract new (...args: never[]) => unknown, StopRule][] = [
 ];
 /** A bug or an unexpected platform error: keep the progress and try again later. */
 const UNEXPECTED: StopRule = { kind: "retry_later", status: "migrating", code: "internal_error", retry: "backoff" };
-
-function itemCount(entries: readonly Entry[]): number {
-  return entries.reduce((n, e) => n + (e.item ? 1 : 0), 0);
-}
 
 function errorMessage(err: unknown): string {
   if (err instanceof SourceGone) return `the Assistants API answered ${err.status}: ${err.message}`;

@@ -1,6 +1,6 @@
 // POST /v1/threads/import registers ids for the backfill, idempotently.
 import { expect, it } from "vitest";
-import { api, dbSnapshot } from "../support/ferry";
+import { api, stateSnapshot } from "../support/ferry";
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `thread_${prefix}${i}`);
 
@@ -22,9 +22,9 @@ it.each([
   ["a malformed id among good ones", { thread_ids: ["thread_ok1", "thread ok"] }, "invalid_id"],
   ["no ids", { thread_ids: [] }, "invalid_request"],
 ])("refuses %s and registers nothing", async (_, json, code) => {
-  const before = await dbSnapshot();
+  const before = await stateSnapshot();
   const res = await api("/v1/threads/import", { method: "POST", json });
   expect(res.status).toBe(400);
   expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
-  expect(await dbSnapshot()).toEqual(before);
+  expect(await stateSnapshot()).toEqual(before);
 });

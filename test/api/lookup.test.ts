@@ -54,11 +54,21 @@ it("batch lookup answers in request order, unknown ids as status unknown", async
   expect((await fake.calls()).total).toBe(0);
 });
 
-it("lookups keep answering when the Assistants API is gone", async () => {
+it("lookups keep answering after the Assistants API is gone, for threads it could and could not migrate", async () => {
   await fake.configure({ assistantsGone: 404 });
-  const res = await api(`/v1/threads/${migrated}`);
-  expect(((await res.json()) as ThreadMigration).status).toBe("migrated");
-  await fake.configure({ assistantsGone: null });
+  try {
+    const stranded = uniqueThreadId("stranded");
+    expect((await migrate(stranded)).body.status).toBe("source_unavailable");
+    await fake.clearCalls();
+    const one = (await (await api(`/v1/threads/${stranded}`)).json()) as ThreadMigration;
+    expect(one).toMatchObject({ status: "source_unavailable", conversation_id: null, error: { code: "source_unavailable" } });
+    const res = await api("/v1/threads/lookup", { method: "POST", json: { thread_ids: [migrated, stranded] } });
+    const { data } = (await res.json()) as { data: ThreadMigration[] };
+    expect(data.map((t) => t.status)).toEqual(["migrated", "source_unavailable"]);
+    expect((await fake.calls()).total).toBe(0);
+  } finally {
+    await fake.configure({ assistantsGone: null });
+  }
 });
 
 it("healthz answers without a token", async () => {

@@ -9,6 +9,7 @@ import {
   type SourcePart,
   type UserPart,
 } from "../../src/conversion/types";
+import { bufferedItems, type Entry, takeWrite, type Write } from "../../src/migration/write-plan";
 
 // ---------------------------------------------------------------------------------------------
 // A tiny seeded PRNG (mulberry32) so every generated thread can be reproduced from its seed.
@@ -131,12 +132,6 @@ const isUnsupported = (role: SourceMessage["role"], p: SourcePart) =>
   !["text", "image_url", "image_file", "refusal"].includes(p.type) || (role === "user" && p.type === "refusal");
 
 const count = (r: ConvertedMessage, code: string) => r.warnings.filter((w) => w.code === code).length;
-
-function chunk<T>(xs: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -286,28 +281,49 @@ describe(`conversion properties over ${THREADS} generated threads`, () => {
     }
   });
 
-  it(`(e) chunking items into writes of ${MAX_ITEMS_PER_WRITE} gives ⌈n/${MAX_ITEMS_PER_WRITE}⌉ chunks, each ≤ ${MAX_ITEMS_PER_WRITE}, nothing lost or reordered`, () => {
+  /** Applies the engine's write planner until the buffer is empty, as a thread's end does. */
+  function allWrites(entries: Entry[]) {
+    const writes: Write[] = [];
+    let buffer = entries;
+    while (bufferedItems(buffer) > 0) {
+      const write = takeWrite(buffer);
+      writes.push(write);
+      buffer = write.rest;
+    }
+    return writes;
+  }
+
+  it(`(e) the engine's writes carry ≤ ${MAX_ITEMS_PER_WRITE} items each, all full but the last, nothing lost or reordered`, () => {
     expect(MAX_ITEMS_PER_WRITE).toBe(20);
     for (const t of threads) {
-      const { items } = convertThread(t);
-      const chunks = chunk(items, MAX_ITEMS_PER_WRITE);
-      expect(chunks.length, `seed ${t.seed}`).toBe(Math.ceil(items.length / MAX_ITEMS_PER_WRITE));
-      for (const c of chunks) {
-        expect(c.length).toBeGreaterThan(0);
-        expect(c.length).toBeLessThanOrEqual(MAX_ITEMS_PER_WRITE);
-      }
-      // Only the last chunk may be short: that is what makes the count minimal (contract §4.2).
-      for (const c of chunks.slice(0, -1)) expect(c.length).toBe(MAX_ITEMS_PER_WRITE);
-      expect(chunks.flat()).toEqual(items);
+      const { results, items } = convertThread(t);
+      const entries = results.map((r, i) => ({ messageId: t.messages[i]!.id, items: r.item ? [r.item] : [] }));
+      const writes = allWrites(entries);
+      expect(writes.length, `seed ${t.seed}`).toBe(Math.ceil(items.length / MAX_ITEMS_PER_WRITE));
+      for (const w of writes) expect(w.items.length).toBeLessThanOrEqual(MAX_ITEMS_PER_WRITE);
+      // Only the last write may be short: that is what makes the count minimal (contract §4.2).
+      for (const w of writes.slice(0, -1)) expect(w.items.length).toBe(MAX_ITEMS_PER_WRITE);
+      expect(writes.flatMap((w) => w.items)).toEqual(items);
+      // The checkpoint only ever moves forward through the thread's messages.
+      const finished = writes.flatMap((w) => w.finished.map((e) => e.messageId));
+      expect(finished).toEqual(t.messages.map((m) => m.id).slice(0, finished.length));
     }
   });
 
-  it.each([0, 1, 19, 20, 21, 39, 40, 41, 100, 101])("(e) chunk boundaries: %i items", (n) => {
-    const items = Array.from({ length: n }, (_, i) => i);
-    const chunks = chunk(items, MAX_ITEMS_PER_WRITE);
-    expect(chunks.length).toBe(Math.ceil(n / 20));
-    expect(chunks.every((c) => c.length >= 1 && c.length <= 20)).toBe(true);
-    expect(chunks.flat()).toEqual(items);
+  it.each([0, 1, 19, 20, 21, 39, 40, 41, 100, 101])("(e) write boundaries: %i one-item entries", (n) => {
+    const item: ConversationItem = { type: "message", role: "user", content: [{ type: "input_text", text: "x" }] };
+    const writes = allWrites(Array.from({ length: n }, (_, i) => ({ messageId: `msg_${i}`, items: [item] })));
+    expect(writes.length).toBe(Math.ceil(n / 20));
+    expect(writes.every((w) => w.items.length >= 1 && w.items.length <= 20)).toBe(true);
+    expect(writes.flatMap((w) => w.finished.map((e) => e.messageId))).toEqual(Array.from({ length: n }, (_, i) => `msg_${i}`));
+  });
+
+  it("(e) an entry larger than a write is split across writes and finishes with its last item", () => {
+    const item = (text: string): ConversationItem => ({ type: "message", role: "user", content: [{ type: "input_text", text }] });
+    const big = { messageId: "msg_big", items: Array.from({ length: 45 }, (_, i) => item(`b${i}`)) };
+    const writes = allWrites([{ messageId: "msg_a", items: [item("a")] }, big, { messageId: "msg_c", items: [item("c")] }]);
+    expect(writes.map((w) => w.items.length)).toEqual([20, 20, 7]);
+    expect(writes.map((w) => w.finished.map((e) => e.messageId))).toEqual([["msg_a"], [], ["msg_big", "msg_c"]]);
   });
 
   it("citedFileIds gives the distinct citations of assistant text, in order of first appearance", () => {

@@ -1,7 +1,8 @@
 // Contract §5: each assistant's files end up in one live vector store, followed through delayed
 // queue messages, and its prompt spec names them.
 import { env } from "cloudflare:test";
-import { beforeEach, expect, it } from "vitest";
+import { beforeEach, expect, it, vi } from "vitest";
+import type { AssistantMigration } from "../../src/handlers/http/schemas";
 import { migrationsQueue } from "../../src/queue/messages";
 import { fake } from "../support/fake";
 import { api, assistantSettled } from "../support/ferry";
@@ -129,10 +130,13 @@ it("redelivered syncs, at once and later, keep one store and attach each file on
   const fileIds = await files(4);
   const id = await fake.createAssistant({ id: unique("asst_dup"), model: "gpt-4o", tools: [{ type: "file_search" }], v1_file_ids: fileIds });
   await Promise.all([sync(id), sync(id), sync(id)]);
-  await assistantSettled(id, 60_000);
+  const first = await assistantSettled(id, 60_000);
   await sync(id);
-  await new Promise((r) => setTimeout(r, 2_500));
-  const a = await assistantSettled(id);
+  // The later sync has run once the assistant row was written again.
+  const a = await vi.waitUntil(async () => {
+    const now = (await (await api(`/v1/assistants/${id}`)).json()) as AssistantMigration;
+    return now.updated_at !== first.updated_at && now.status === "synced" ? now : false;
+  }, { timeout: 30_000, interval: 100 });
   const stores = await fake.vectorStores();
   expect(stores).toHaveLength(1);
   expect(stores[0]!.files).toHaveLength(4);
@@ -145,13 +149,10 @@ it("source gone: the assistant is source_unavailable, and lookups keep working",
   expect((await assistantSettled(id)).status).toBe("synced");
   await fake.configure({ assistantsGone: 410 });
   await sync(id);
-  const a = await (async () => {
-    for (;;) {
-      const r = (await (await api(`/v1/assistants/${id}`)).json()) as { status: string; error: { code: string } | null };
-      if (r.status === "source_unavailable") return r;
-      await new Promise((res) => setTimeout(res, 200));
-    }
-  })();
+  const a = await vi.waitUntil(async () => {
+    const r = (await (await api(`/v1/assistants/${id}`)).json()) as AssistantMigration;
+    return r.status === "source_unavailable" ? r : false;
+  }, { timeout: 30_000, interval: 100 });
   expect(a.error).toMatchObject({ code: "source_unavailable" });
   expect((await api("/v1/assistants/asst_never_seen")).status).toBe(404);
 });

@@ -1,18 +1,37 @@
 // Calls ferry's own HTTP API, as an app would.
-import { env } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { vi } from "vitest";
 import type { AssistantMigration, ThreadMigration } from "../../src/handlers/http/schemas";
+import worker from "../../src/index";
 
 export const TOKEN = "test-token";
 
-export function api(path: string, init: RequestInit & { json?: unknown; token?: string | null } = {}) {
+/** Every message the HTTP API sent to the real MIGRATIONS queue, in order (the binding is wrapped, not replaced). */
+const enqueued: unknown[] = [];
+const queue = env.MIGRATIONS;
+const recordingEnv: Env = {
+  ...env,
+  MIGRATIONS: {
+    send: (body, options) => (enqueued.push(body), queue.send(body, options)),
+    sendBatch: (messages, options) => (enqueued.push(...[...messages].map((m) => m.body)), queue.sendBatch(messages, options)),
+  } as Queue,
+};
+
+export async function api(path: string, init: RequestInit & { json?: unknown; token?: string | null } = {}) {
   const { json, token = TOKEN, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (token !== null) headers.set("authorization", `Bearer ${token}`);
   if (json !== undefined) headers.set("content-type", "application/json");
-  return exports.default.fetch(`http://ferry${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) });
+  // The Worker is typed for incoming requests, whose `cf` the platform fills in; tests send none.
+  const request = new Request(`http://ferry${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }) as Request<unknown, IncomingRequestCfProperties>;
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(request, recordingEnv, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
+
+/** Messages the HTTP API has enqueued so far in this test file. */
+export const enqueuedMessages = (): readonly unknown[] => [...enqueued];
 
 export async function migrate(threadId: string) {
   const res = await api(`/v1/threads/${threadId}/migrate`, { method: "POST" });
@@ -35,10 +54,15 @@ export async function settled(threadId: string, timeout = 30_000): Promise<Threa
   );
 }
 
-/** Every row of every table in D1, for "nothing changed" checks. */
-export async function dbSnapshot() {
-  const tables = ["threads", "backfill_runs", "webhook_deliveries", "counters"];
-  return Promise.all(tables.map(async (t) => (await env.DB.prepare(`select * from ${t} order by 1`).all()).results));
+/**
+ * Everything a request could change apart from OpenAI (whose calls tests count): every row of every
+ * table in D1 (read from the schema, so a new table is never missed) and the messages sent to the queue.
+ */
+export async function stateSnapshot() {
+  const { results: tables } = await env.DB.prepare("select name from sqlite_master where type = 'table' and name not like '\\_cf\\_%' escape '\\' order by name").all<{ name: string }>();
+  const rows: Record<string, unknown[]> = {};
+  for (const { name } of tables) rows[name] = (await env.DB.prepare(`select * from "${name}" order by 1`).all()).results;
+  return { rows, enqueued: enqueued.length };
 }
 
 let n = 0;

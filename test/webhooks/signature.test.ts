@@ -1,7 +1,7 @@
 // Standard Webhooks verification (contract §2): only signed, fresh, first-time deliveries change anything.
 import { beforeEach, expect, it } from "vitest";
 import { fake } from "../support/fake";
-import { dbSnapshot, lookup, uniqueThreadId } from "../support/ferry";
+import { stateSnapshot, lookup, uniqueThreadId } from "../support/ferry";
 import { accessed, deliver, OTHER_SECRET, SECRET } from "../support/webhook";
 
 beforeEach(() => fake.reset());
@@ -24,11 +24,11 @@ it("a replayed webhook-id is a 202 no-op", async () => {
   const threadId = uniqueThreadId("replay");
   const id = `msg_replay_${threadId}`;
   expect((await deliver({ id, body: accessed(threadId) })).status).toBe(202);
-  const before = await dbSnapshot();
+  const before = await stateSnapshot();
   const again = await deliver({ id, body: accessed(threadId) });
   expect(again.status).toBe(202);
   expect(await again.json()).toEqual({ received: true, duplicate: true });
-  expect(await dbSnapshot()).toEqual(before);
+  expect(await stateSnapshot()).toEqual(before);
 });
 
 const fiveMinutesAndABit = 5 * 60 * 1000 + 10_000;
@@ -45,10 +45,10 @@ const refused: [string, Parameters<typeof deliver>[0], number, string][] = [
 ];
 
 it.each(refused)("%s → refused, nothing changed", async (_, delivery, status, code) => {
-  const before = await dbSnapshot();
+  const before = await stateSnapshot();
   const res = await deliver(delivery);
   expect(res.status).toBe(status);
   expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
-  expect(await dbSnapshot()).toEqual(before);
+  expect(await stateSnapshot()).toEqual(before);
   expect((await fake.calls()).total).toBe(0);
 });
