@@ -26,11 +26,14 @@ const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms
 export class CallCore {
   constructor(
     readonly budget: Budget,
+    /** Runs before every send, re-sends included: a migration's lease fence (it throws to stop the caller). */
+    private readonly fence: () => Promise<void> = async () => {},
     private readonly sleep: Sleep = realSleep,
   ) {}
 
   async call<T>(kind: CallKind, send: () => Promise<T>, refusal: RefusalRule = rejected): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      await this.fence();
       this.budget.spend();
       try {
         return await send();

@@ -31,6 +31,7 @@ export function convertMessage(message: SourceMessage, filenames: FilenameLookup
     const content = message.content.flatMap((part) => assistantPart(part, filenames, warn));
     item = content.length ? { type: "message", role: "assistant", content } : null;
   }
+  if (message.status === "incomplete") warn("incomplete_message", "the source ended this message before it was complete; what it holds was migrated");
   if (!item) warn("empty_message", "the message has no content that a conversation item can hold");
   return { item, warnings };
 }
@@ -82,10 +83,11 @@ function annotations(
       return [];
     }
     const fileId = a.file_citation.file_id;
-    let filename = filenames.get(fileId);
+    const filename = filenames.get(fileId);
     if (filename === undefined) {
-      warn("citation_file_missing", `cited file ${fileId} no longer exists; its id stands in for the filename`);
-      filename = fileId;
+      // A citation of a file the API no longer holds would fail the whole write; the text stays.
+      warn("citation_file_missing", `cited file ${fileId} no longer exists; the citation was dropped, its text kept`);
+      return [];
     }
     return [{ type: "file_citation", file_id: fileId, filename, index: a.start_index }];
   });

@@ -1,7 +1,7 @@
 import type { Message } from "openai/resources/beta/threads/messages";
 
-/** The part of an Assistants message the conversion reads. */
-export type SourceMessage = Pick<Message, "id" | "role" | "content" | "attachments">;
+/** The part of an Assistants message the conversion reads; exports may carry no status. */
+export type SourceMessage = Pick<Message, "id" | "role" | "content" | "attachments"> & { status?: Message["status"] };
 export type SourcePart = Message["content"][number];
 
 /**
@@ -39,6 +39,8 @@ export type WarningCode =
   | "metadata_overflow"
   | "metadata_no_room_for_thread_id"
   | "possible_orphan_conversation"
+  | "incomplete_message"
+  | "file_not_on_target"
   // Prompt spec (contract §5): what an assistant's settings lose on the way to `responses.create`.
   | "file_search_without_store"
   | "file_search_ranker_replaced"

@@ -29,10 +29,13 @@ export const threads = sqliteTable(
     // Checkpoint: the last source message consumed and the last conversation item written.
     cursor: text("cursor"),
     lastItemId: text("last_item_id"),
+    // The last messages consumed, newest last: where to resume if the source deletes the cursor's message.
+    recentMessageIds: text("recent_message_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     // A write may have landed without being checkpointed: the next holder reconciles first.
     needsReconcile: integer("needs_reconcile", { mode: "boolean" }).notNull().default(false),
     leaseOwner: text("lease_owner"),
     leaseUntil: integer("lease_until"),
+    // Failures since the last progress: what the next retry backs off by.
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at"),
     warnings: text("warnings", { mode: "json" }).$type<MigrationWarning[]>().notNull().default(sql`'[]'`),

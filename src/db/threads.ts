@@ -45,7 +45,6 @@ export async function acquireLease(
         leaseUntil: now + leaseMs,
         status: "migrating",
         needsReconcile: sql`case when ${threads.leaseOwner} is not null then 1 else ${threads.needsReconcile} end`,
-        attempts: sql`${threads.attempts} + 1`,
         updatedAt: now,
       })
       .where(
@@ -66,6 +65,8 @@ export type Checkpoint = Partial<
     | "conversationId"
     | "cursor"
     | "lastItemId"
+    | "recentMessageIds"
+    | "attempts"
     | "messagesMigrated"
     | "warnings"
     | "toolResources"
@@ -76,12 +77,16 @@ export type Checkpoint = Partial<
   >
 >;
 
-/** Records progress while holding the lease; false when the lease was lost to another holder. */
+/** The lease is this holder's and has not run out: a holder past its lease never records anything (contract §4.7). */
+const leaseHeld = (threadId: string, owner: string, now: number) =>
+  and(eq(threads.threadId, threadId), eq(threads.leaseOwner, owner), gt(threads.leaseUntil, now));
+
+/** Records progress while holding the lease; false when the lease ran out or was taken over. */
 export async function saveCheckpoint(db: Database, threadId: string, owner: string, checkpoint: Checkpoint, now: number) {
   const row = await db
     .update(threads)
     .set({ ...checkpoint, updatedAt: now })
-    .where(and(eq(threads.threadId, threadId), eq(threads.leaseOwner, owner)))
+    .where(leaseHeld(threadId, owner, now))
     .returning({ id: threads.threadId })
     .get();
   return row !== undefined;
@@ -105,7 +110,7 @@ export async function releaseLease(
   return db
     .update(threads)
     .set({ ...release, leaseOwner: null, leaseUntil: null, updatedAt: now })
-    .where(and(eq(threads.threadId, threadId), eq(threads.leaseOwner, owner)))
+    .where(leaseHeld(threadId, owner, now))
     .returning()
     .get();
 }

@@ -15,20 +15,24 @@ export function invocationBudget(env: Env, invocation: Invocation): Budget {
   return new Budget(invocation === "request" ? config.inlineBudget : config.queueBudget);
 }
 
-/** The source and the target of this deployment, over one call core that spends `budget`. */
-function connect(env: Env, budget: Budget) {
+/** The source and the target of this deployment, over one call core that spends `budget` (and passes `fence` first). */
+function connect(env: Env, budget: Budget, fence?: () => Promise<void>) {
   const config = readConfig(env);
-  const core = new CallCore(budget);
+  const core = new CallCore(budget, fence);
   return {
-    config,
     source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs)),
     target: new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs)),
   };
 }
 
 export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
-  const { config, source, target } = connect(env, budget);
-  return { db: createDb(env.DB), sourceFor: () => source, target, budget, requestTimeoutMs: config.requestTimeoutMs };
+  const config = readConfig(env);
+  return {
+    db: createDb(env.DB),
+    connect: (_row, fence) => connect(env, budget, fence),
+    budget,
+    requestTimeoutMs: config.requestTimeoutMs,
+  };
 }
 
 export function filesDeps(env: Env, budget: Budget): FilesDeps {

@@ -1,34 +1,48 @@
-import { citedFileIds, convertMessage } from "../conversion/message";
-import { convertMetadata } from "../conversion/metadata";
-import { mergeWarnings } from "../conversion/warnings";
-import { type AttachedFiles, collectAttachments, noAttachedFiles } from "../conversion/tool-resources";
-import { MAX_ITEMS_PER_WRITE, type ConversationItem, type MigrationWarning, type SourceMessage } from "../conversion/types";
-import type { Database } from "../db/client";
-import type { StoredError, ThreadRow, ThreadStatus } from "../db/schema";
-import { acquireLease, findThread, releaseLease, saveCheckpoint, type Checkpoint } from "../db/threads";
 import { type Budget, BudgetExhausted } from "../client/budget";
 import { AmbiguousWrite, CallFailure, RateLimited, Rejected, SourceGone } from "../client/errors";
+import { blamedFile, type UnusableFile, withoutFiles } from "../conversion/file-references";
+import { citedFileIds, convertMessage } from "../conversion/message";
+import { convertMetadata } from "../conversion/metadata";
+import { type AttachedFiles, collectAttachments, noAttachedFiles } from "../conversion/tool-resources";
+import { type ConversationItem, MAX_ITEMS_PER_WRITE, type MigrationWarning, type SourceMessage } from "../conversion/types";
+import { mergeWarnings } from "../conversion/warnings";
+import type { Database } from "../db/client";
+import type { StoredError, ThreadRow, ThreadStatus } from "../db/schema";
+import { acquireLease, type Checkpoint, findThread, releaseLease, saveCheckpoint } from "../db/threads";
 import { redeliverySeconds } from "../retry";
-import type { ThreadSource } from "../source/types";
+import type { Page, ThreadSource } from "../source/types";
 import type { ConversationTarget } from "../target/types";
 import { ConversationDiverged, countLanded } from "./reconcile";
 import { bufferedItems, type Entry, takeWrite } from "./write-plan";
 
 const LEASE_MS = 60_000;
+/** A call is sent only while the lease outlives it by this much, so it cannot land after a takeover. */
+const FENCE_MARGIN_MS = 5_000;
 /** What one page can cost in subrequests: a list, five writes with their checkpoints, a lease renewal. */
 const PAGE_COST = 1 + 2 * 5 + 1;
 const WRITE_ATTEMPTS = 3;
 /** A thread the source or the API refused is tried again by a backfill a day later. */
-const RETRY_REFUSED_MS = 24 * 60 * 60 * 1000;
+const RETRY_REFUSED_S = 24 * 60 * 60;
+/** A message still being written at the source is looked at again after this long. */
+const IN_PROGRESS_RETRY_S = 60;
+/** How many of the last consumed message ids a checkpoint keeps, to resume when the cursor's message is deleted. */
+const RECENT_MESSAGES = 20;
+
+/** What one thread's run reads and writes through; every call it sends passes `fence` first. */
+export interface Connection {
+  source: ThreadSource;
+  target: ConversationTarget;
+}
 
 export interface MigrationDeps {
   db: Database;
-  /** Where this thread's history is read from (its row says which kind of source it has). */
-  sourceFor: (row: ThreadRow) => ThreadSource;
-  target: ConversationTarget;
+  /** The source (by the thread's row: a live API or an export) and the target, their calls fenced by `fence`. */
+  connect: (row: ThreadRow, fence: () => Promise<void>) => Connection;
   budget: Budget;
-  /** A lease always has more than this left before a write, so a stale holder's write cannot land after a takeover. */
+  /** The longest a call can take; a lease always outlives a call by more than that. */
   requestTimeoutMs: number;
+  /** ORPHAN_SAFE_CREATE: create conversations empty and append every item (contract §1). */
+  orphanSafeCreate?: boolean;
   now?: () => number;
 }
 
@@ -38,19 +52,27 @@ export type MigrationOutcome =
   | { kind: "busy"; retryAfter: number; row: ThreadRow }
   /** The budget ran out at a checkpoint: continue in a new invocation. */
   | { kind: "handed_over"; row: ThreadRow }
-  /** Transient trouble (429, 5xx, timeouts): progress kept, try again after the delay. */
+  /** Transient trouble (429, 5xx, timeouts, a message still being written): progress kept, try again after the delay. */
   | { kind: "retry_later"; delaySeconds: number; row: ThreadRow }
   | { kind: "source_unavailable"; row: ThreadRow }
   | { kind: "failed"; row: ThreadRow };
 
 type Progress = Required<Omit<Checkpoint, "leaseUntil" | "needsReconcile" | "attachedFiles">> & { attachedFiles: AttachedFiles };
 
+/** This holder's lease ran out or was taken over: it stops without sending or recording anything more. */
 class LeaseLost extends Error {}
+
+/** The source still writes this message (its run is going on): migrate up to it, come back later. */
+class MessageInProgress extends Error {}
+
+/** The checkpoint's message and every recent one before it are gone from the source: where to resume is unknowable. */
+class CheckpointLost extends Error {}
 
 /**
  * Migrates one thread, or as much of it as the budget allows, exactly once (contract §4.1):
- * one lease holder at a time, a checkpoint after every write, and a reconciliation against the
- * conversation whenever a write may have landed without being checkpointed.
+ * one lease holder at a time, fenced so a holder past its lease sends and records nothing, a
+ * checkpoint after every write, and a reconciliation against the conversation whenever a write may
+ * have landed without being checkpointed.
  */
 export async function migrateThread(deps: MigrationDeps, threadId: string): Promise<MigrationOutcome> {
   const now = deps.now ?? Date.now;
@@ -60,7 +82,7 @@ export async function migrateThread(deps: MigrationDeps, threadId: string): Prom
   const run = new ThreadRun(deps, row, owner, now);
   try {
     await run.execute();
-    return { kind: "migrated", row: await run.release({ status: "migrated", migratedAt: now(), error: null }) };
+    return { kind: "migrated", row: await run.release({ status: "migrated", migratedAt: now(), error: null, attempts: 0 }) };
   } catch (err) {
     return run.stop(err);
   }
@@ -76,13 +98,14 @@ class ThreadRun {
   private readonly progress: Progress;
   private readonly threadId: string;
   private readonly source: ThreadSource;
-  /** Tries so far, this one included: drives the backoff. */
-  private readonly attempts: number;
+  private readonly target: ConversationTarget;
   private leaseUntil: number;
   /** A write may have landed unconfirmed: look at the conversation before the next one. */
   private reconcileFirst: boolean;
   private metadata: Record<string, string> = {};
   private readonly filenames = new Map<string, string>();
+  /** Files the target refused or lacks, left out of every item from then on. */
+  private readonly unusableFiles = new Map<string, UnusableFile>();
   /** Converted messages not yet written: less than one write's worth plus one page, never more. */
   private buffer: Entry[] = [];
 
@@ -93,13 +116,14 @@ class ThreadRun {
     private readonly now: () => number,
   ) {
     this.threadId = row.threadId;
-    this.source = deps.sourceFor(row);
-    this.attempts = row.attempts;
+    ({ source: this.source, target: this.target } = deps.connect(row, () => this.fence()));
     this.progress = {
       conversationId: row.conversationId,
       cursor: row.cursor,
       lastItemId: row.lastItemId,
+      recentMessageIds: row.recentMessageIds,
       messagesMigrated: row.messagesMigrated,
+      attempts: row.attempts,
       warnings: row.warnings,
       toolResources: row.toolResources,
       attachedFiles: row.attachedFiles ?? noAttachedFiles(),
@@ -114,26 +138,24 @@ class ThreadRun {
   }
 
   async execute(): Promise<void> {
-    const { budget } = this.deps;
     if (!this.progress.conversationId) await this.readThread();
     let after = this.progress.cursor;
     for (;;) {
-      if (!budget.canAfford(PAGE_COST)) throw new BudgetExhausted();
-      const page = await this.source.listMessages(this.threadId, after);
-      await this.resolveFilenames(page.data);
-      collectAttachments(page.data, this.progress.attachedFiles);
-      for (const message of page.data) {
-        const { item, warnings } = convertMessage(message, this.filenames);
-        this.warn(warnings);
-        this.buffer.push({ messageId: message.id, items: item ? [item] : [] });
-      }
-      after = page.data.at(-1)?.id ?? after;
+      if (!this.deps.budget.canAfford(PAGE_COST)) throw new BudgetExhausted();
+      const page = await this.listMessages(after);
+      const ready = page.data.findIndex((m) => m.status === "in_progress");
+      const messages = ready < 0 ? page.data : page.data.slice(0, ready);
+      await this.resolveFilenames(messages);
+      collectAttachments(messages, this.progress.attachedFiles);
+      for (const message of messages) this.buffer.push(this.convert(message));
+      after = messages.at(-1)?.id ?? after;
       while (bufferedItems(this.buffer) >= MAX_ITEMS_PER_WRITE) await this.writeNext();
+      if (ready >= 0) throw new MessageInProgress(`message ${page.data[ready]!.id} is still in progress at the source`);
       if (!page.hasMore) break;
     }
     // The rest, or the empty conversation of a thread with nothing to convert.
     if (bufferedItems(this.buffer) > 0 || !this.progress.conversationId) await this.writeNext();
-    this.progress.cursor = this.buffer.at(-1)?.messageId ?? this.progress.cursor; // trailing skipped messages
+    if (this.buffer.length) this.consumed(this.buffer); // trailing messages that became no item
   }
 
   private async readThread(): Promise<void> {
@@ -145,34 +167,95 @@ class ThreadRun {
     this.warn(converted.warnings);
   }
 
+  /**
+   * The page after `after`. A source that no longer knows the cursor's message (it was deleted)
+   * refuses the cursor; the thread is then read from its start and resumes after the newest
+   * consumed message that still exists, so nothing is written twice or skipped.
+   */
+  private async listMessages(after: string | null): Promise<Page<SourceMessage>> {
+    try {
+      return await this.source.listMessages(this.threadId, after);
+    } catch (err) {
+      if (!(err instanceof Rejected && err.status === 400 && err.param === "after")) throw err;
+      return this.resumeAfterLostCursor();
+    }
+  }
+
+  private async resumeAfterLostCursor(): Promise<Page<SourceMessage>> {
+    // Messages are only ever appended, so everything up to the newest consumed one still there is consumed.
+    const recent = new Set([...this.progress.recentMessageIds, ...this.buffer.map((e) => e.messageId)]);
+    let after: string | null = null;
+    let found = false;
+    for (;;) {
+      const page = await this.source.listMessages(this.threadId, after);
+      const last = page.data.findLastIndex((m) => recent.has(m.id));
+      found ||= last >= 0;
+      const rest = last >= 0 ? page.data.slice(last + 1) : found ? page.data : [];
+      if (rest.length || !page.hasMore) {
+        if (!found) {
+          throw new CheckpointLost(
+            `the last ${recent.size} messages ferry migrated (up to ${this.progress.cursor}) were deleted from the thread, so ferry cannot tell which messages are new; ` +
+              `conversation ${this.progress.conversationId} holds everything migrated so far`,
+          );
+        }
+        return { data: rest, hasMore: page.hasMore };
+      }
+      after = page.data.at(-1)!.id;
+    }
+  }
+
   /** One file read per distinct cited file (contract §4.2): citations need the file's name. */
   private async resolveFilenames(messages: readonly SourceMessage[]): Promise<void> {
     for (const fileId of citedFileIds(messages)) {
       if (this.filenames.has(fileId)) continue;
-      const name = await this.deps.target.getFilename(fileId);
+      const name = await this.target.getFilename(fileId);
       if (name !== null) this.filenames.set(fileId, name);
     }
+  }
+
+  private convert(message: SourceMessage): Entry {
+    const { item, warnings } = convertMessage(message, this.filenames);
+    this.warn(warnings);
+    return { messageId: message.id, items: item ? [this.usable(item, message.id)] : [] };
+  }
+
+  private usable(item: ConversationItem, messageId?: string): ConversationItem {
+    if (!this.unusableFiles.size) return item;
+    const cleaned = withoutFiles(item, this.unusableFiles, messageId);
+    this.warn(cleaned.warnings);
+    return cleaned.item;
   }
 
   /** Writes the next ≤20 items from the buffer, then checkpoints. */
   private async writeNext(): Promise<void> {
     const { items, finished, rest } = takeWrite(this.buffer);
     this.buffer = rest;
-    await this.keepLease();
-    if (this.progress.conversationId) {
-      this.progress.lastItemId = await this.append(this.progress.conversationId, items);
+    if (!this.progress.conversationId) {
+      this.progress.conversationId = await this.create(this.deps.orphanSafeCreate ? [] : items);
+      if (this.deps.orphanSafeCreate) {
+        await this.checkpoint(); // the conversation is recorded before any content goes into it
+        this.progress.lastItemId = await this.append(this.progress.conversationId, items);
+      }
     } else {
-      this.progress.conversationId = await this.create(items);
+      this.progress.lastItemId = await this.append(this.progress.conversationId, items);
     }
-    this.progress.cursor = finished.at(-1)?.messageId ?? this.progress.cursor;
+    this.consumed(finished);
     this.progress.messagesMigrated += items.length;
+    this.progress.attempts = 0; // progress: whatever failed before has passed
     await this.checkpoint();
+  }
+
+  private consumed(entries: readonly Entry[]): void {
+    if (!entries.length) return;
+    this.progress.cursor = entries.at(-1)!.messageId;
+    this.progress.recentMessageIds = [...this.progress.recentMessageIds, ...entries.map((e) => e.messageId)].slice(-RECENT_MESSAGES);
   }
 
   /** Appends the items exactly once: after an ambiguous failure it looks at the conversation before sending again. */
   private async append(conversationId: string, items: ConversationItem[]): Promise<string | null> {
     let pending = items;
     let lastItemId = this.progress.lastItemId;
+    if (!pending.length) return lastItemId;
     for (let attempt = 1; ; attempt++) {
       if (this.reconcileFirst) {
         const landed = await this.landed(conversationId, pending);
@@ -182,7 +265,10 @@ class ThreadRun {
         if (pending.length === 0) return lastItemId;
       }
       try {
-        return await this.deps.target.appendItems(conversationId, pending);
+        return await this.withoutRefusedFiles(pending, (usable) => {
+          pending = usable;
+          return this.target.appendItems(conversationId, usable);
+        });
       } catch (err) {
         if (!(err instanceof AmbiguousWrite)) throw err;
         this.reconcileFirst = true;
@@ -196,7 +282,7 @@ class ThreadRun {
     const { lastItemId, messagesMigrated } = this.progress;
     // Before the first append only the create's items precede ours, and the create returned no item ids.
     const skip = lastItemId ? 0 : messagesMigrated;
-    const found = (await this.deps.target.listItems(conversationId, lastItemId, skip + pending.length)).slice(skip);
+    const found = (await this.target.listItems(conversationId, lastItemId, skip + pending.length)).slice(skip);
     const count = countLanded(found, pending);
     if (count < found.length) throw new ConversationDiverged(`conversation ${conversationId} holds items ferry did not write`);
     return { count, lastItemId: (count ? found[count - 1]!.id : null) ?? lastItemId };
@@ -206,10 +292,28 @@ class ThreadRun {
   private async create(items: ConversationItem[]): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.target.createConversation(items, this.metadata);
+        return await this.withoutRefusedFiles(items, (usable) => this.target.createConversation(usable, this.metadata));
       } catch (err) {
         if (!(err instanceof AmbiguousWrite) || attempt >= WRITE_ATTEMPTS) throw err;
         this.warn([{ code: "possible_orphan_conversation", detail: `conversation create failed ambiguously (${err.message}); an unrecorded conversation may exist` }]);
+      }
+    }
+  }
+
+  /**
+   * Sends a write; when the API refuses it for a file one of its items names (deleted, say), that
+   * file is taken out of every item and the write is sent again — a 400 applied nothing.
+   */
+  private async withoutRefusedFiles<T>(items: ConversationItem[], send: (items: ConversationItem[]) => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await send(items);
+      } catch (err) {
+        const file = err instanceof Rejected && err.status === 400 ? blamedFile(items, err.param) : null;
+        if (!file || this.unusableFiles.has(file)) throw err;
+        this.unusableFiles.set(file, "file_missing");
+        items = items.map((item) => this.usable(item));
+        this.buffer = this.buffer.map((e) => ({ ...e, items: e.items.map((item) => this.usable(item, e.messageId)) }));
       }
     }
   }
@@ -222,9 +326,13 @@ class ThreadRun {
     this.leaseUntil = leaseUntil;
   }
 
-  /** Renews the lease when a write could outlast it. */
-  private async keepLease(): Promise<void> {
-    if (this.leaseUntil - this.now() > this.deps.requestTimeoutMs + 5_000) return;
+  /**
+   * Runs before every call this holder sends (each re-send and reconciliation read included): the
+   * call must end before the lease does, so the lease is renewed when it could not, and a holder
+   * whose lease ran out or was taken over stops here (contract §4.7).
+   */
+  private async fence(): Promise<void> {
+    if (this.leaseUntil - this.now() > this.deps.requestTimeoutMs + FENCE_MARGIN_MS) return;
     this.deps.budget.spend();
     const leaseUntil = this.now() + LEASE_MS;
     if (!(await saveCheckpoint(this.deps.db, this.threadId, this.owner, { leaseUntil }, this.now()))) throw new LeaseLost();
@@ -235,7 +343,7 @@ class ThreadRun {
     this.progress.warnings = mergeWarnings(this.progress.warnings, warnings);
   }
 
-  async release(end: { status: ThreadStatus; error: StoredError | null; migratedAt?: number; nextAttemptAt?: number }): Promise<ThreadRow> {
+  async release(end: { status: ThreadStatus; error: StoredError | null; migratedAt?: number; nextAttemptAt?: number; attempts?: number }): Promise<ThreadRow> {
     const row = await releaseLease(this.deps.db, this.threadId, this.owner, { ...this.progress, ...end, needsReconcile: this.reconcileFirst }, this.now());
     if (!row) throw new LeaseLost();
     return row;
@@ -245,14 +353,16 @@ class ThreadRun {
   async stop(err: unknown): Promise<MigrationOutcome> {
     if (err instanceof LeaseLost) return this.lost();
     const rule = STOP_RULES.find(([type]) => err instanceof type)?.[1] ?? UNEXPECTED;
-    const delaySeconds = rule.retry === "daily" ? RETRY_REFUSED_MS / 1000 : rule.retry === "retry_after" ? (err as RateLimited).retryAfter : redeliverySeconds(this.attempts);
+    const attempts = this.progress.attempts + (rule.failure ? 1 : 0);
+    const delaySeconds = rule.delay(err, attempts);
     try {
       const row = await this.release({
         status: rule.status,
         error: rule.code ? { code: rule.code, message: errorMessage(err) } : null,
-        ...(rule.retry === "now" ? {} : { nextAttemptAt: this.now() + delaySeconds * 1000 }),
+        attempts,
+        ...(delaySeconds === null ? {} : { nextAttemptAt: this.now() + delaySeconds * 1000 }),
       });
-      if (rule.kind === "retry_later") return { kind: "retry_later", delaySeconds, row };
+      if (rule.kind === "retry_later") return { kind: "retry_later", delaySeconds: delaySeconds ?? 0, row };
       return { kind: rule.kind, row };
     } catch (releaseErr) {
       if (releaseErr instanceof LeaseLost) return this.lost();
@@ -269,23 +379,30 @@ class ThreadRun {
 interface StopRule {
   kind: Exclude<MigrationOutcome["kind"], "migrated" | "busy">;
   status: ThreadStatus;
-  /** The error recorded on the thread; none for a plain hand-over. */
+  /** The error recorded on the thread; none when nothing went wrong. */
   code: string | null;
-  /** When the thread is tried again: at once (hand-over), after the 429's wait, after a backoff, or a day later. */
-  retry: "now" | "retry_after" | "backoff" | "daily";
+  /** Counts towards the backoff of the next failure. */
+  failure: boolean;
+  /** Seconds until the thread is tried again; null: at once (a hand-over). */
+  delay: (err: unknown, failures: number) => number | null;
 }
 
-/** What each failure means for the thread, most specific first. */
+const daily = () => RETRY_REFUSED_S;
+const backoff = (_: unknown, failures: number) => redeliverySeconds(failures);
+
+/** What each way a run can end means for the thread, most specific first. */
 const STOP_RULES: [abstract new (...args: never[]) => unknown, StopRule][] = [
-  [BudgetExhausted, { kind: "handed_over", status: "migrating", code: null, retry: "now" }],
-  [SourceGone, { kind: "source_unavailable", status: "source_unavailable", code: "source_unavailable", retry: "daily" }],
-  [Rejected, { kind: "failed", status: "failed", code: "openai_rejected", retry: "daily" }],
-  [ConversationDiverged, { kind: "failed", status: "failed", code: "conversation_diverged", retry: "daily" }],
-  [RateLimited, { kind: "retry_later", status: "migrating", code: "rate_limited", retry: "retry_after" }],
-  [CallFailure, { kind: "retry_later", status: "migrating", code: "openai_unavailable", retry: "backoff" }],
+  [BudgetExhausted, { kind: "handed_over", status: "migrating", code: null, failure: false, delay: () => null }],
+  [MessageInProgress, { kind: "retry_later", status: "migrating", code: null, failure: false, delay: () => IN_PROGRESS_RETRY_S }],
+  [SourceGone, { kind: "source_unavailable", status: "source_unavailable", code: "source_unavailable", failure: true, delay: daily }],
+  [CheckpointLost, { kind: "failed", status: "failed", code: "checkpoint_lost", failure: true, delay: daily }],
+  [Rejected, { kind: "failed", status: "failed", code: "openai_rejected", failure: true, delay: daily }],
+  [ConversationDiverged, { kind: "failed", status: "failed", code: "conversation_diverged", failure: true, delay: daily }],
+  [RateLimited, { kind: "retry_later", status: "migrating", code: "rate_limited", failure: true, delay: (err) => (err as RateLimited).retryAfter }],
+  [CallFailure, { kind: "retry_later", status: "migrating", code: "openai_unavailable", failure: true, delay: backoff }],
 ];
 /** A bug or an unexpected platform error: keep the progress and try again later. */
-const UNEXPECTED: StopRule = { kind: "retry_later", status: "migrating", code: "internal_error", retry: "backoff" };
+const UNEXPECTED: StopRule = { kind: "retry_later", status: "migrating", code: "internal_error", failure: true, delay: backoff };
 
 function errorMessage(err: unknown): string {
   if (err instanceof SourceGone) return `the Assistants API answered ${err.status}: ${err.message}`;

@@ -236,7 +236,7 @@ const rows: Row[] = [
     warnings: ["unsupported_content", "empty_message"],
   },
   {
-    rule: "cited file missing from the lookup → filename = file_id + citation_file_missing",
+    rule: "cited file missing from the lookup → citation dropped, text kept + citation_file_missing",
     source: assistant(text("gone【0】", [cite("file-gone", 4)])),
     item: {
       type: "message",
@@ -245,7 +245,7 @@ const rows: Row[] = [
         {
           type: "output_text",
           text: "gone【0】",
-          annotations: [{ type: "file_citation", file_id: "file-gone", filename: "file-gone", index: 4 }],
+          annotations: [],
         },
       ],
     },
@@ -262,7 +262,7 @@ const rows: Row[] = [
         {
           type: "output_text",
           text: "x【0】",
-          annotations: [{ type: "file_citation", file_id: "file-report", filename: "file-report", index: 1 }],
+          annotations: [],
         },
       ],
     },

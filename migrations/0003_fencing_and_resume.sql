@@ -1,0 +1,1 @@
+ALTER TABLE `threads` ADD `recent_message_ids` text DEFAULT '[]' NOT NULL;
