@@ -9,8 +9,9 @@ export interface Config {
   target: SideConfig;
   source: SideConfig;
   shutdownAt: Date;
-  apiToken: string;
   webhookSecret: string;
+  /** ORPHAN_SAFE_CREATE: conversations are created empty and every item is appended. */
+  orphanSafeCreate: boolean;
   /** Subrequests a POST /migrate may spend before handing the thread to the queue. */
   inlineBudget: number;
   /** Subrequests one queue message may spend before handing over from its checkpoint. */
@@ -21,34 +22,126 @@ export interface Config {
   requestTimeoutMs: number;
 }
 
-/** Optional tuning vars that are not part of the contract's table. */
-interface TuningVars {
+/** Optional vars that `wrangler types` does not see (they have no default in wrangler.toml). */
+export interface OptionalVars {
+  ORPHAN_SAFE_CREATE?: string;
   INLINE_SUBREQUEST_BUDGET?: string;
   QUEUE_SUBREQUEST_BUDGET?: string;
   OPENAI_TIMEOUT_MS?: string;
   QUEUE_CONCURRENCY?: string;
 }
+type Vars = Env & OptionalVars;
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 export const DEFAULT_SHUTDOWN_AT = "2026-08-26T00:00:00Z";
 
-export function readConfig(env: Env & TuningVars): Config {
-  const target = { baseUrl: env.OPENAI_BASE_URL || DEFAULT_OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY ?? "" };
-  const shutdownAt = new Date(env.ASSISTANTS_SHUTDOWN_AT || DEFAULT_SHUTDOWN_AT);
-  return {
-    target,
-    source: { baseUrl: env.ASSISTANTS_BASE_URL || target.baseUrl, apiKey: env.ASSISTANTS_API_KEY || target.apiKey },
-    shutdownAt: Number.isNaN(shutdownAt.getTime()) ? new Date(DEFAULT_SHUTDOWN_AT) : shutdownAt,
-    apiToken: env.API_TOKEN ?? "",
-    webhookSecret: env.WEBHOOK_SECRET ?? "",
-    inlineBudget: positiveInt(env.INLINE_SUBREQUEST_BUDGET, 45),
-    queueBudget: positiveInt(env.QUEUE_SUBREQUEST_BUDGET, 900),
-    queueConcurrency: positiveInt(env.QUEUE_CONCURRENCY, 6),
-    requestTimeoutMs: positiveInt(env.OPENAI_TIMEOUT_MS, 20_000),
-  };
+export interface ConfigProblem {
+  variable: string;
+  message: string;
 }
 
-function positiveInt(raw: string | undefined, fallback: number): number {
-  const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
+/** A var holds a value ferry refuses; nothing migrates until it is fixed (contract §1). */
+export class ConfigInvalid extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join("; ")}`);
+  }
+  get variables(): string {
+    return this.problems.map((p) => p.variable).join(", ");
+  }
+}
+
+const checked = new WeakMap<object, Config | ConfigInvalid>();
+
+/**
+ * The configuration, checked once per isolate (per env object). Every bad value is refused loudly —
+ * never a silent default: this throws ConfigInvalid naming each variable.
+ */
+export function readConfig(env: Vars): Config {
+  let result = checked.get(env);
+  if (!result) {
+    result = parse(env);
+    checked.set(env, result);
+  }
+  if (result instanceof ConfigInvalid) throw result;
+  return result;
+}
+
+/** The API token alone: lookups stay authenticated (and answering) even while other settings are broken. */
+export const apiToken = (env: Env): string => env.API_TOKEN ?? "";
+
+function parse(env: Vars): Config | ConfigInvalid {
+  const problems: ConfigProblem[] = [];
+  const read = new Reader(env, problems);
+  const targetUrl = read.url("OPENAI_BASE_URL", DEFAULT_OPENAI_BASE_URL);
+  const target = { baseUrl: targetUrl, apiKey: env.OPENAI_API_KEY ?? "" };
+  const config: Config = {
+    target,
+    source: { baseUrl: read.url("ASSISTANTS_BASE_URL", targetUrl), apiKey: env.ASSISTANTS_API_KEY || target.apiKey },
+    shutdownAt: read.date("ASSISTANTS_SHUTDOWN_AT", DEFAULT_SHUTDOWN_AT),
+    webhookSecret: env.WEBHOOK_SECRET ?? "",
+    orphanSafeCreate: read.boolean("ORPHAN_SAFE_CREATE", false),
+    inlineBudget: read.positiveInt("INLINE_SUBREQUEST_BUDGET", 45),
+    queueBudget: read.positiveInt("QUEUE_SUBREQUEST_BUDGET", 900),
+    queueConcurrency: read.positiveInt("QUEUE_CONCURRENCY", 6),
+    requestTimeoutMs: read.positiveInt("OPENAI_TIMEOUT_MS", 20_000),
+  };
+  return problems.length ? new ConfigInvalid(problems) : config;
+}
+
+/** Reads vars by kind; an unset or empty var takes its default, a bad one is recorded as a problem. */
+class Reader {
+  constructor(
+    private readonly env: Vars,
+    private readonly problems: ConfigProblem[],
+  ) {}
+
+  private raw(name: keyof Vars): string | undefined {
+    const value = this.env[name];
+    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+  }
+
+  private refuse<T>(variable: string, message: string, fallback: T): T {
+    this.problems.push({ variable, message });
+    return fallback;
+  }
+
+  url(name: keyof Vars, fallback: string): string {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if (!/^https?:\/\/[^/\s]+/.test(raw) || !isUrl(raw)) return this.refuse(name, `'${raw}' is not an http(s) URL`, fallback);
+    return raw.replace(/\/+$/, "");
+  }
+
+  date(name: keyof Vars, fallback: string): Date {
+    const raw = this.raw(name);
+    const date = new Date(raw ?? fallback);
+    // Only ISO 8601 dates: Date.parse accepts locale-dependent forms that could mean another day.
+    if (raw !== undefined && (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) || Number.isNaN(date.getTime()))) {
+      return this.refuse(name, `'${raw}' is not an ISO 8601 date (e.g. 2027-03-31T00:00:00Z)`, new Date(fallback));
+    }
+    return date;
+  }
+
+  positiveInt(name: keyof Vars, fallback: number): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    return Number.isInteger(n) && n > 0 ? n : this.refuse(name, `'${raw}' is not a positive whole number`, fallback);
+  }
+
+  boolean(name: keyof Vars, fallback: boolean): boolean {
+    const raw = this.raw(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (raw === "true" || raw === "false") return raw === "true";
+    return this.refuse(name, `'${raw}' is neither true nor false`, fallback);
+  }
+}
+
+function isUrl(raw: string): boolean {
+  try {
+    new URL(raw);
+    return true;
+  } catch {
+    return false;
+  }
 }

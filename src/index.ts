@@ -7,10 +7,7 @@ import { onSchedule } from "./handlers/scheduled";
 import { DEAD_LETTER_QUEUE } from "./queue/messages";
 
 export default {
-  async fetch(request, env, ctx) {
-    if (new URL(request.url).pathname !== "/healthz") await ensureSchema(env.DB);
-    return app.fetch(request, env, ctx);
-  },
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx), // the app applies the schema once a request is trusted
   async queue(batch, env) {
     await ensureSchema(env.DB);
     return batch.queue === DEAD_LETTER_QUEUE ? consumeDeadLetters(batch, env) : consumeMigrations(batch, env);

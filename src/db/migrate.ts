@@ -18,19 +18,25 @@ const TRACKING = `CREATE TABLE IF NOT EXISTS d1_migrations(
   applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
 )`;
 
-let ready: Promise<void> | null = null;
+const ready = new WeakMap<D1Database, Promise<void>>();
 
 /**
- * Applies the migrations a database lacks, once per isolate, so a plain `wrangler dev` (or a deploy
- * that skipped `wrangler d1 migrations apply`) still finds its tables. Each migration and its record
- * go in one atomic batch; an isolate that loses the race to another sees the record and moves on.
+ * Applies the migrations a database lacks, once per isolate and binding, so a plain `wrangler dev`
+ * (or a deploy that skipped `wrangler d1 migrations apply`) still finds its tables. Each migration
+ * and its record go in one atomic batch; an isolate that loses the race to another sees the record
+ * and moves on. Only trusted work calls it: an authenticated request, a verified webhook, the
+ * queue, the cron — so a stranger's request never creates tables.
  */
 export function ensureSchema(d1: D1Database): Promise<void> {
-  ready ??= applyMigrations(d1).catch((err: unknown) => {
-    ready = null;
-    throw err;
-  });
-  return ready;
+  let applied = ready.get(d1);
+  if (!applied) {
+    applied = applyMigrations(d1).catch((err: unknown) => {
+      ready.delete(d1);
+      throw err;
+    });
+    ready.set(d1, applied);
+  }
+  return applied;
 }
 
 /** Applies whatever migrations the database lacks; safe to run at any time, from several isolates at once. */

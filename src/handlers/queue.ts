@@ -1,7 +1,7 @@
 import { fanOutPage } from "../backfill/backfill";
 import type { Budget } from "../client/budget";
 import { RateLimited } from "../client/errors";
-import { readConfig } from "../config";
+import { ConfigInvalid, readConfig } from "../config";
 import { createDb, type Database } from "../db/client";
 import { increment } from "../db/counters";
 import { markDrainedRuns } from "../db/runs";
@@ -24,6 +24,8 @@ const retryAfter = (delaySeconds: number): Disposition => ({ retry: true, delayS
 
 /** Another worker is creating the same vector store: look again after it surely finished. */
 const STORE_BUSY_RETRY_SECONDS = 30;
+/** While a setting is refused, work waits this long between deliveries (five of them before it dead-letters). */
+const CONFIG_INVALID_RETRY_SECONDS = 3600;
 
 /**
  * MIGRATIONS consumer. Each message is acked or retried on its own, a few at a time, all within one
@@ -31,10 +33,12 @@ const STORE_BUSY_RETRY_SECONDS = 30;
  * Redelivered work is a no-op: the engine answers `migrated` without calling OpenAI.
  */
 export async function consumeMigrations(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const config = configOrNull(env);
+  if (!config) return batch.retryAll({ delaySeconds: CONFIG_INVALID_RETRY_SECONDS });
   const db = createDb(env.DB);
   const budget = invocationBudget(env, "queue");
   const queue = migrationsQueue(env);
-  await forEachConcurrently(batch.messages, readConfig(env).queueConcurrency, async (message) => {
+  await forEachConcurrently(batch.messages, config.queueConcurrency, async (message) => {
     const parsed = QueueMessage.safeParse(message.body);
     if (!parsed.success) {
       console.warn("dropping malformed queue message", message.id, parsed.error.issues[0]?.message);
@@ -83,6 +87,17 @@ function failed(err: unknown, attempts: number): Disposition {
   if (err instanceof StoreBusy) return retryAfter(STORE_BUSY_RETRY_SECONDS);
   console.error("queue message failed", err);
   return retryAfter(redeliverySeconds(attempts));
+}
+
+/** The configuration, or null (logged) when a setting is refused: then no migration runs (contract §1). */
+export function configOrNull(env: Env) {
+  try {
+    return readConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigInvalid)) throw err;
+    console.error(`${err.message}: no migration runs until it is fixed`);
+    return null;
+  }
 }
 
 async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

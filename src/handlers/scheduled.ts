@@ -5,6 +5,7 @@ import { findStalledThreads, markEnqueued } from "../db/threads";
 import { forgetDeliveriesBefore } from "../db/webhooks";
 import { migrationsQueue } from "../queue/messages";
 import { sendAll } from "../queue/send";
+import { configOrNull } from "./queue";
 
 /** The crons in wrangler.toml, by what they do. */
 export const NIGHTLY_BACKFILL = "0 3 * * *";
@@ -15,6 +16,7 @@ const WEBHOOK_MEMORY_MS = 24 * 60 * 60 * 1000;
 const STALLED_PER_SWEEP = 1000;
 
 export async function onSchedule(controller: ScheduledController, env: Env): Promise<void> {
+  if (!configOrNull(env)) return;
   const db = createDb(env.DB);
   const queue = migrationsQueue(env);
   const now = controller.scheduledTime;

@@ -32,6 +32,7 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
     connect: (_row, fence) => connect(env, budget, fence),
     budget,
     requestTimeoutMs: config.requestTimeoutMs,
+    orphanSafeCreate: config.orphanSafeCreate,
   };
 }
 

@@ -44,6 +44,10 @@ const cases: Case[] = [
   { name: "lookup with a non-string id", path: "/v1/threads/lookup", init: { method: "POST", json: { thread_ids: [42] } }, status: 400, code: "invalid_request", param: "thread_ids[0]" },
   { name: "lookup with an unknown field", path: "/v1/threads/lookup", init: { method: "POST", json: { thread_ids: ["thread_a"], extra: 1 } }, status: 400, code: "invalid_request", param: "extra" },
   { name: "body over 1 MB", path: "/v1/threads/lookup", init: { method: "POST", json: { thread_ids: ["thread_a"], pad: "x".repeat(1_100_000) } }, status: 413, code: "body_too_large" },
+  { name: "never-seen assistant", path: "/v1/assistants/asst_never_seen", status: 404, code: "assistant_not_found", param: "assistant_id" },
+  { name: "not an assistant id", path: "/v1/assistants/thread_abc", status: 400, code: "invalid_id", param: "assistant_id" },
+  { name: "import with a bad id", path: "/v1/threads/import", init: { method: "POST", json: { thread_ids: ["thread_ok", "nope"] } }, status: 400, code: "invalid_id", param: "thread_ids[1]" },
+  { name: "import with 1,001 ids", path: "/v1/threads/import", init: { method: "POST", json: { thread_ids: ids(1001) } }, status: 400, code: "invalid_request", param: "thread_ids" },
   { name: "unknown route", path: "/v1/nothing", status: 404, code: "unknown_route" },
   { name: "wrong method", path: `/v1/threads/thread_a`, init: { method: "DELETE" }, status: 404, code: "unknown_route" },
 ];

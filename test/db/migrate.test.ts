@@ -3,6 +3,9 @@
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { applyMigrations, MIGRATIONS } from "../../src/db/migrate";
+import { dyingD1 } from "../support/crash";
+import { accessed, deliver } from "../support/webhook";
+import { api, TOKEN } from "../support/ferry";
 
 const tables = async () =>
   (await env.DB.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%' order by name").all<{ name: string }>()).results.map((r) => r.name);
@@ -23,4 +26,17 @@ it("builds an empty database, records it like wrangler does, and is a no-op afte
 
   await applyMigrations(env.DB);
   expect((await env.DB.prepare("select count(*) as n from d1_migrations").first<{ n: number }>())!.n).toBe(MIGRATIONS.length);
+});
+
+it("only a trusted request touches the database: a stranger's creates no table", async () => {
+  // A binding this isolate has never prepared, as on an empty database's first request.
+  const untouched = dyingD1(env.DB, Number.POSITIVE_INFINITY);
+  expect((await api("/v1/threads/thread_x", { token: "wrong", env: { DB: untouched.db } })).status).toBe(401);
+  expect((await api("/v1/status", { token: null, env: { DB: untouched.db } })).status).toBe(401);
+  expect((await deliver({ body: accessed("thread_x"), signature: "v1,bm90IGEgc2lnbmF0dXJl", env: { DB: untouched.db } })).status).toBe(401);
+  expect((await api("/healthz", { token: null, env: { DB: untouched.db } })).status).toBe(200);
+  expect(untouched.statements()).toBe(0);
+
+  expect((await api("/v1/threads/thread_x", { token: TOKEN, env: { DB: untouched.db } })).status).toBe(404);
+  expect(untouched.statements()).toBeGreaterThan(0);
 });

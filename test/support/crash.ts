@@ -15,27 +15,20 @@ export function dyingD1(d1: D1Database, diesAtStatement: number): { db: D1Databa
   const db = new Proxy(d1, {
     get(target, prop) {
       if (prop === "prepare") {
-        return (sql: string) => {
-          const statement = target.prepare(sql);
-          return new Proxy(statement, {
-            get(stmt, p) {
-              const value = Reflect.get(stmt, p);
-              if (p === "bind") return (...args: unknown[]) => wrapRun(value.apply(stmt, args));
-              return typeof value === "function" ? value.bind(stmt) : value;
-            },
-          });
-        };
+        return (sql: string) => wrapRun(target.prepare(sql));
       }
       if (prop === "batch") return (statements: D1PreparedStatement[]) => (check(), target.batch(statements));
       const value = Reflect.get(target, prop);
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+  // Bound or not, a statement counts when it runs.
   const wrapRun = (stmt: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(stmt, {
       get(s, p) {
         const value = Reflect.get(s, p);
         if (typeof value !== "function") return value;
+        if (p === "bind") return (...args: unknown[]) => wrapRun(value.apply(s, args));
         if (p === "run" || p === "all" || p === "first" || p === "raw") return (...args: unknown[]) => (check(), value.apply(s, args));
         return value.bind(s);
       },

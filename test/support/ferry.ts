@@ -17,15 +17,18 @@ const recordingEnv: Env = {
   } as Queue,
 };
 
-export async function api(path: string, init: RequestInit & { json?: unknown; token?: string | null } = {}) {
-  const { json, token = TOKEN, ...rest } = init;
+/** `env` overrides bindings, vars and secrets for this one request (a fresh env, so the configuration is read anew). */
+export type EnvOverrides = Partial<Env> & Record<string, unknown>;
+
+export async function api(path: string, init: RequestInit & { json?: unknown; token?: string | null; env?: EnvOverrides } = {}) {
+  const { json, token = TOKEN, env: overrides, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (token !== null) headers.set("authorization", `Bearer ${token}`);
   if (json !== undefined) headers.set("content-type", "application/json");
   // The Worker is typed for incoming requests, whose `cf` the platform fills in; tests send none.
   const request = new Request(`http://ferry${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }) as Request<unknown, IncomingRequestCfProperties>;
   const ctx = createExecutionContext();
-  const res = await worker.fetch(request, recordingEnv, ctx);
+  const res = await worker.fetch(request, overrides ? { ...recordingEnv, ...overrides } : recordingEnv, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

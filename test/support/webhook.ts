@@ -1,5 +1,5 @@
 import { Webhook } from "standardwebhooks";
-import { api } from "./ferry";
+import { api, type EnvOverrides } from "./ferry";
 
 /** The secret the test Worker is configured with (vitest.config.ts). */
 export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -14,6 +14,8 @@ export interface Delivery {
   /** Secrets to sign with; several give several signatures (secret rotation). */
   secrets?: string[];
   signature?: string;
+  /** Overrides for the Worker's env, as in `api`. */
+  env?: EnvOverrides;
 }
 
 /** Sends a Standard Webhooks delivery to /webhooks/thread-accessed. */
@@ -25,6 +27,7 @@ export function deliver(d: Delivery) {
   return api("/webhooks/thread-accessed", {
     method: "POST",
     token: null,
+    env: d.env,
     body: raw,
     headers: {
       "content-type": "application/json",

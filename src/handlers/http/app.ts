@@ -1,5 +1,8 @@
 import { bodyLimit } from "hono/body-limit";
-import { createRouter } from "./app-type";
+import { readConfig } from "../../config";
+import type { MiddlewareHandler } from "hono";
+import { ensureSchema } from "../../db/migrate";
+import { type AppEnv, createRouter } from "./app-type";
 import { requireToken } from "./auth";
 import { ApiError, notFound, onError } from "./errors";
 import { assistantRoutes } from "./routes/assistants";
@@ -12,7 +15,11 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export const app = createRouter();
 
-app.get("/healthz", (c) => c.json({ status: "ok" }));
+/** Healthy means configured: a refused setting answers 503 naming it (contract §1). */
+app.get("/healthz", (c) => {
+  readConfig(c.env);
+  return c.json({ status: "ok" });
+});
 
 const limitBody = bodyLimit({
   maxSize: MAX_BODY_BYTES,
@@ -21,7 +28,13 @@ const limitBody = bodyLimit({
   },
 });
 
-app.use("/v1/*", requireToken, limitBody);
+/** Only a trusted request may bring an empty database's tables into being. */
+const schemaReady: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await ensureSchema(c.env.DB);
+  await next();
+};
+
+app.use("/v1/*", requireToken, schemaReady, limitBody);
 app.use("/webhooks/*", limitBody);
 app.route("/", threadRoutes);
 app.route("/", backfillRoutes);

@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from "hono";
-import { readConfig } from "../../config";
+import { apiToken } from "../../config";
 import { ApiError } from "./errors";
 
 /** Bearer API_TOKEN on every /v1 route, compared in constant time (hashes make the lengths equal). */
 export const requireToken: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
-  const expected = readConfig(c.env).apiToken;
+  const expected = apiToken(c.env);
   const given = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
   if (!expected || !given || !(await equalSecrets(given, expected))) {
     throw new ApiError(401, "authentication_error", "invalid_api_token", "a valid 'Authorization: Bearer <API_TOKEN>' header is required");

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ConfigInvalid } from "../../config";
 
 export type ErrorType = "invalid_request_error" | "authentication_error" | "not_found_error" | "server_error";
 
@@ -24,6 +25,7 @@ export const errorBody = (e: Pick<ApiError, "type" | "code" | "message" | "param
 /** The one error handler: every failure leaves in the same shape, and internals stay out of answers. */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof ApiError) return c.json(errorBody(err), err.status);
+  if (err instanceof ConfigInvalid) return c.json(errorBody(configInvalid(err)), 503);
   if (err instanceof HTTPException) {
     const body = errorBody({ type: "invalid_request_error", code: "invalid_request", message: err.message || "bad request", param: null });
     return c.json(body, err.status);
@@ -34,3 +36,7 @@ export function onError(err: Error, c: Context): Response {
 
 export const notFound = (c: Context) =>
   c.json(errorBody({ type: "invalid_request_error", code: "unknown_route", message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, param: null }), 404);
+
+/** A refused setting: 503 naming the variable(s), so an operator sees at once what to fix (contract §1). */
+export const configInvalid = (err: ConfigInvalid) =>
+  new ApiError(503, "server_error", "config_invalid", `${err.message}; fix the variable and redeploy: no migration runs until then`, err.variables);

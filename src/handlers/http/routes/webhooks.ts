@@ -4,6 +4,7 @@ import { readConfig } from "../../../config";
 import { createDb } from "../../../db/client";
 import type { ThreadRow } from "../../../db/schema";
 import { findThread, markEnqueued, registerThreads } from "../../../db/threads";
+import { ensureSchema } from "../../../db/migrate";
 import { deliverySeen, rememberDelivery } from "../../../db/webhooks";
 import { migrationsQueue } from "../../../queue/messages";
 import { createRouter } from "../app-type";
@@ -44,6 +45,7 @@ webhookRoutes.openAPIRegistry.registerPath(threadAccessed);
 webhookRoutes.post(threadAccessed.path, async (c) => {
   const raw = await c.req.text();
   verify(raw, c.req.raw.headers, readConfig(c.env).webhookSecret);
+  await ensureSchema(c.env.DB); // only a verified delivery may create the tables of an empty database
   const event = ThreadAccessed.safeParse(parseJson(raw));
   if (!event.success) {
     const issue = event.error.issues[0];
