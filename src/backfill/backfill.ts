@@ -16,7 +16,7 @@ const PAGES_PER_INVOCATION = 10;
  */
 export async function startBackfill(db: Database, queue: MigrationsQueue, trigger: BackfillRun["trigger"], now: number): Promise<BackfillRun> {
   const run = await createRun(db, trigger, now);
-  await queue.sendBatch([{ body: { type: "backfill_page", run_id: run.id, after: null } }, { body: { type: "discover_assistants", after: null } }]);
+  await queue.sendBatch([{ body: { type: "backfill_page", run_id: run.id, after: null } }, { body: { type: "discover_assistants", run_id: run.id, after: null } }]);
   return run;
 }
 
@@ -27,9 +27,11 @@ export async function startBackfill(db: Database, queue: MigrationsQueue, trigge
 export async function fanOutPage(db: Database, queue: MigrationsQueue, runId: string, after: string | null, now: number): Promise<void> {
   let cursor = after;
   for (let page = 0; page < PAGES_PER_INVOCATION; page++) {
-    const ids = await findBackfillCandidates(db, cursor, now, PAGE_SIZE);
+    const rows = await findBackfillCandidates(db, cursor, now, PAGE_SIZE);
+    const ids = rows.map((r) => r.id);
     if (ids.length) {
-      await sendAll(queue, ids.map((thread_id) => ({ type: "migrate_thread", thread_id })));
+      // A migrated thread is here for its failed files check; every other one for its migration.
+      await sendAll(queue, rows.map(({ id: thread_id, status }) => ({ type: status === "migrated" ? "sync_thread_files" : "migrate_thread", thread_id })));
       await markEnqueued(db, ids, now, runId);
     }
     const last = ids.length < PAGE_SIZE;

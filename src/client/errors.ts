@@ -64,3 +64,10 @@ export function classify(err: unknown): Classified {
   }
   return { kind: "transient", message: err instanceof Error ? err.message : String(err) };
 }
+
+/** A failure as ferry records it: what answered and what it said (never a key or token: the SDK's messages hold none). */
+export function describeFailure(err: unknown): string {
+  if (err instanceof SourceGone) return `the Assistants API answered ${err.status}: ${err.message}`;
+  if (err instanceof CallFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { insertNewIds, type Database } from "./client";
-import { assistants, type AssistantRow, type AssistantStatus } from "./schema";
+import { assistants, type AssistantRow, type AssistantStatus, type StoredError } from "./schema";
 
 export async function findAssistant(db: Database, assistantId: string): Promise<AssistantRow | undefined> {
   return db.select().from(assistants).where(eq(assistants.assistantId, assistantId)).get();
@@ -20,6 +20,22 @@ export async function saveAssistant(db: Database, assistantId: string, update: A
     .onConflictDoUpdate({ target: assistants.assistantId, set: { ...update, updatedAt: now } })
     .returning()
     .get())!;
+}
+
+/** The assistant's sync failed; its state stays as it was until the queue gives up. */
+export async function recordAssistantError(db: Database, assistantId: string, error: StoredError, now: number): Promise<void> {
+  await saveAssistant(db, assistantId, { error }, now);
+}
+
+const DEAD_LETTERED: StoredError = { code: "dead_lettered", message: "the queue gave up on this assistant after its retries" };
+
+/** The queue gave up on the assistant's sync: failed with its last error; the next backfill syncs it again. */
+export async function failAssistant(db: Database, assistantId: string, now: number): Promise<void> {
+  await db
+    .insert(assistants)
+    .values({ assistantId, status: "failed", error: DEAD_LETTERED, updatedAt: now })
+    .onConflictDoUpdate({ target: assistants.assistantId, set: { status: "failed", error: sql`coalesce(${assistants.error}, excluded.error)`, updatedAt: now } })
+    .run();
 }
 
 export async function countAssistantsByStatus(db: Database): Promise<Record<AssistantStatus, number>> {

@@ -75,6 +75,11 @@ export async function settleBatch(db: Database, batchId: string, failed: { fileI
   await db.update(storeFiles).set({ status: "completed", updatedAt: now }).where(and(eq(storeFiles.batchId, batchId), eq(storeFiles.status, "in_progress"))).run();
 }
 
+/** The queue gave up following a batch: its files still in progress end failed with the reason. */
+export async function failBatch(db: Database, batchId: string, error: StoredError, now: number): Promise<void> {
+  await db.update(storeFiles).set({ status: "failed", lastError: error, updatedAt: now }).where(and(eq(storeFiles.batchId, batchId), eq(storeFiles.status, "in_progress"))).run();
+}
+
 export async function countStoreFilesByStatus(db: Database, ownerIds?: readonly string[]): Promise<Record<StoreFileRow["status"], number>> {
   const rows = await db
     .select({ status: storeFiles.status, n: sql<number>`count(*)` })

@@ -1,10 +1,24 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { backfillRuns, threads, type BackfillRun } from "./schema";
+import { backfillRuns, threads, type BackfillRun, type StoredError } from "./schema";
 
 export async function createRun(db: Database, trigger: BackfillRun["trigger"], now: number): Promise<BackfillRun> {
   const id = `run_${now.toString(36)}${crypto.randomUUID().slice(0, 8)}`;
   return (await db.insert(backfillRuns).values({ id, trigger, startedAt: now }).returning().get())!;
+}
+
+/** A run's fan-out or discovery failed (last error first, for the dead-letter consumer to keep). */
+export async function recordRunError(db: Database, id: string, error: StoredError): Promise<void> {
+  await db.update(backfillRuns).set({ error }).where(eq(backfillRuns.id, id)).run();
+}
+
+/** The queue gave up on the run's fan-out or discovery: the run keeps its last error. */
+export async function failRun(db: Database, id: string): Promise<void> {
+  await db
+    .update(backfillRuns)
+    .set({ error: sql`coalesce(${backfillRuns.error}, json_object('code', 'dead_lettered', 'message', 'the queue gave up on this run''s fan-out after its retries'))` })
+    .where(eq(backfillRuns.id, id))
+    .run();
 }
 
 export async function latestRun(db: Database): Promise<BackfillRun | undefined> {

@@ -46,6 +46,8 @@ export const threads = sqliteTable(
     // What the app must pass per response once its stores and files were checked live (contract §5).
     liveToolResources: text("live_tool_resources", { mode: "json" }).$type<ToolResources>(),
     filesStatus: text("files_status", { enum: FILES_STATUSES }),
+    // A long thread's v1 MessageFiles scan in progress: the page it continues after and the files found so far.
+    filesScan: text("files_scan", { mode: "json" }).$type<{ after: string | null; fileIds: string[] }>(),
     // When a queue message for it was last sent, and by which backfill run (for the run's drain check).
     enqueuedAt: integer("enqueued_at"),
     queuedRunId: text("queued_run_id"),
@@ -73,6 +75,8 @@ export const backfillRuns = sqliteTable("backfill_runs", {
   /** Every candidate has been enqueued; the run can drain from then on. */
   fanOutDoneAt: integer("fan_out_done_at"),
   drainedAt: integer("drained_at"),
+  /** The fan-out or the assistant discovery failed for good (dead-lettered) with this error; the next run starts over. */
+  error: text("error", { mode: "json" }).$type<StoredError>(),
 });
 export type BackfillRun = typeof backfillRuns.$inferSelect;
 

@@ -119,12 +119,14 @@ export async function releaseLease(
 const ENQUEUE_GRACE_MS = 6 * 60 * 60 * 1000;
 
 /**
- * The backfill's work, one keyset page at a time: pending threads, and failed or source_unavailable
- * ones whose retry time has come, unless a message for them was sent recently.
+ * The backfill's work, one keyset page at a time: pending threads, failed or source_unavailable
+ * ones whose retry time has come, and migrated ones whose files check failed and is due again —
+ * unless a message for them was sent recently.
  */
-export async function findBackfillCandidates(db: Database, after: string | null, now: number, limit: number): Promise<string[]> {
-  const rows = await db
-    .select({ id: threads.threadId })
+export async function findBackfillCandidates(db: Database, after: string | null, now: number, limit: number) {
+  const due = or(isNull(threads.nextAttemptAt), lte(threads.nextAttemptAt, now));
+  return db
+    .select({ id: threads.threadId, status: threads.status })
     .from(threads)
     .where(
       and(
@@ -132,14 +134,14 @@ export async function findBackfillCandidates(db: Database, after: string | null,
         or(isNull(threads.enqueuedAt), lt(threads.enqueuedAt, now - ENQUEUE_GRACE_MS)),
         or(
           eq(threads.status, "pending"),
-          and(inArray(threads.status, ["failed", "source_unavailable"]), or(isNull(threads.nextAttemptAt), lte(threads.nextAttemptAt, now))),
+          and(inArray(threads.status, ["failed", "source_unavailable"]), due),
+          and(eq(threads.status, "migrated"), eq(threads.filesStatus, "failed"), due),
         ),
       ),
     )
     .orderBy(threads.threadId)
     .limit(limit)
     .all();
-  return rows.map((r) => r.id);
 }
 
 export async function markEnqueued(db: Database, threadIds: readonly string[], now: number, runId: string | null = null) {
@@ -211,11 +213,30 @@ export async function countMigratedSince(db: Database, since: number): Promise<n
   return row?.n ?? 0;
 }
 
+/** A migrated thread's files check failed; its files state stays as it was until the queue gives up. */
+export async function recordFilesError(db: Database, threadId: string, error: StoredError, now: number): Promise<void> {
+  await db.update(threads).set({ error, updatedAt: now }).where(and(eq(threads.threadId, threadId), eq(threads.status, "migrated"))).run();
+}
+
+/** The queue gave up on a migrated thread's files check: files_status failed with its last error, retried by a later backfill. */
+export async function failThreadFiles(db: Database, threadId: string, now: number, retryAt: number): Promise<void> {
+  await db
+    .update(threads)
+    .set({
+      filesStatus: "failed",
+      error: sql`coalesce(${threads.error}, json_object('code', 'dead_lettered', 'message', 'the queue gave up checking this thread''s files after its retries'))`,
+      nextAttemptAt: retryAt,
+      updatedAt: now,
+    })
+    .where(and(eq(threads.threadId, threadId), eq(threads.status, "migrated")))
+    .run();
+}
+
 /** The outcome of a migrated thread's files check (contract §5). */
 export async function saveThreadFiles(
   db: Database,
   threadId: string,
-  update: Partial<Pick<ThreadRow, "liveToolResources" | "filesStatus" | "warnings">>,
+  update: Partial<Pick<ThreadRow, "liveToolResources" | "filesStatus" | "warnings" | "error" | "filesScan">>,
   now: number,
 ): Promise<void> {
   await db.update(threads).set({ ...update, updatedAt: now }).where(eq(threads.threadId, threadId)).run();

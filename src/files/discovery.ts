@@ -9,7 +9,8 @@ import type { FilesDeps } from "./vector-store";
  * page follows as its own message. Once the Assistants API is gone there is nothing to list: the
  * known assistants keep their recorded state.
  */
-export async function discoverAssistants(deps: FilesDeps, queue: MigrationsQueue, after: string | null): Promise<void> {
+export async function discoverAssistants(deps: FilesDeps, queue: MigrationsQueue, message: { run_id?: string; after: string | null }): Promise<void> {
+  const { after } = message;
   let page;
   try {
     page = await deps.source.listAssistants(after);
@@ -21,5 +22,5 @@ export async function discoverAssistants(deps: FilesDeps, queue: MigrationsQueue
   const ids = page.data.map((a) => a.id);
   await registerAssistants(deps.db, ids);
   await sendAll(queue, ids.map((assistant_id) => ({ type: "sync_assistant", assistant_id })));
-  if (page.hasMore && ids.length) await queue.send({ type: "discover_assistants", after: ids.at(-1)! });
+  if (page.hasMore && ids.length) await queue.send({ type: "discover_assistants", run_id: message.run_id, after: ids.at(-1)! });
 }

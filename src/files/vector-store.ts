@@ -1,5 +1,6 @@
 import type { VectorStoreFile } from "openai/resources/vector-stores/files";
 import type { MigrationWarning } from "../conversion/types";
+import type { Budget } from "../client/budget";
 import type { Database } from "../db/client";
 import { claimStoreCreate, findOwnedStore, recordOwnedStore, saveStoreFiles, settleBatch, type StoreFileRow } from "../db/files";
 import type { StoredError } from "../db/schema";
@@ -9,6 +10,8 @@ import type { OpenAITarget } from "../target/openai-target";
 
 export interface FilesDeps {
   db: Database;
+  /** What this invocation may still spend; long work checks it to stop at a checkpoint. */
+  budget: Budget;
   /** Assistants and the v1 file lists are read from the source; stores and files live on the target. */
   source: AssistantsApi;
   target: OpenAITarget;
@@ -132,7 +135,11 @@ export async function followBatch(deps: FilesDeps, storeId: string, batchId: str
   const { target, db, now } = deps;
   const batch = await target.getFileBatch(storeId, batchId);
   if (batch.status === "in_progress") return "in_progress";
-  const failed = batch.file_counts.failed ? await target.listFailedBatchFiles(storeId, batchId) : [];
+  // Only what the batch says completed is completed: failed and cancelled files are recorded with their reason.
+  const failed = [
+    ...(batch.file_counts.failed ? await target.listBatchFiles(storeId, batchId, "failed") : []),
+    ...(batch.file_counts.cancelled ? await target.listBatchFiles(storeId, batchId, "cancelled") : []),
+  ];
   await settleBatch(db, batchId, failed.map((f) => ({ fileId: f.id, error: ingestError(f) })), now());
   return "done";
 }

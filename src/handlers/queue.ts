@@ -1,6 +1,6 @@
 import { fanOutPage } from "../backfill/backfill";
 import type { Budget } from "../client/budget";
-import { RateLimited } from "../client/errors";
+import { CallFailure, describeFailure, RateLimited } from "../client/errors";
 import { ConfigInvalid, readConfig } from "../config";
 import { createDb, type Database } from "../db/client";
 import { increment } from "../db/counters";
@@ -14,6 +14,7 @@ import { migrateThread } from "../migration/engine";
 import { queueFollowUps } from "../migration/follow-ups";
 import { migrationsQueue, QueueMessage, type MigrationsQueue } from "../queue/messages";
 import { redeliverySeconds } from "../retry";
+import { recordFailedDelivery } from "./message-objects";
 import { filesDeps, invocationBudget, migrationDeps } from "./wiring";
 
 /** What becomes of one queue message. */
@@ -46,7 +47,10 @@ export async function consumeMigrations(batch: MessageBatch<unknown>, env: Env):
       message.ack();
       return;
     }
-    const disposition = await handle(parsed.data, env, db, queue, budget).catch((err: unknown) => failed(err, message.attempts));
+    const disposition = await handle(parsed.data, env, db, queue, budget).catch(async (err: unknown) => {
+      await recordFailedDelivery(db, parsed.data, { code: failureCode(err), message: describeFailure(err) }, Date.now());
+      return failed(err, message.attempts);
+    });
     if ("ack" in disposition) message.ack();
     else message.retry({ delaySeconds: disposition.delaySeconds });
   });
@@ -60,14 +64,17 @@ async function handle(message: QueueMessage, env: Env, db: Database, queue: Migr
       await fanOutPage(db, queue, message.run_id, message.after, Date.now());
       return ACK;
     case "discover_assistants":
-      await discoverAssistants(filesDeps(env, budget), queue, message.after);
+      await discoverAssistants(filesDeps(env, budget), queue, message);
       return ACK;
     case "sync_assistant":
       await followStarted(queue, message.assistant_id, await syncAssistant(filesDeps(env, budget), message.assistant_id));
       return ACK;
-    case "sync_thread_files":
-      await followStarted(queue, message.thread_id, await syncThreadFiles(filesDeps(env, budget), message.thread_id));
+    case "sync_thread_files": {
+      const started = await syncThreadFiles(filesDeps(env, budget), message.thread_id);
+      if (started) await followStarted(queue, message.thread_id, started);
+      else await queue.send(message); // the scan saved its progress; a new invocation carries on
       return ACK;
+    }
     case "follow_file_batch":
       await followFileBatch(filesDeps(env, budget), queue, message);
       return ACK;
@@ -99,6 +106,8 @@ export function configOrNull(env: Env) {
     return null;
   }
 }
+
+const failureCode = (err: unknown) => (err instanceof RateLimited ? "rate_limited" : err instanceof CallFailure ? "openai_unavailable" : "internal_error");
 
 async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

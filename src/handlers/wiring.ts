@@ -38,5 +38,5 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
 
 export function filesDeps(env: Env, budget: Budget): FilesDeps {
   const { source, target } = connect(env, budget);
-  return { db: createDb(env.DB), source, target, now: Date.now };
+  return { db: createDb(env.DB), budget, source, target, now: Date.now };
 }

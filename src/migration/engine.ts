@@ -1,5 +1,5 @@
 import { type Budget, BudgetExhausted } from "../client/budget";
-import { AmbiguousWrite, CallFailure, RateLimited, Rejected, SourceGone } from "../client/errors";
+import { AmbiguousWrite, CallFailure, describeFailure, RateLimited, Rejected, SourceGone } from "../client/errors";
 import { blamedFile, type UnusableFile, withoutFiles } from "../conversion/file-references";
 import { citedFileIds, convertMessage } from "../conversion/message";
 import { convertMetadata } from "../conversion/metadata";
@@ -358,7 +358,7 @@ class ThreadRun {
     try {
       const row = await this.release({
         status: rule.status,
-        error: rule.code ? { code: rule.code, message: errorMessage(err) } : null,
+        error: rule.code ? { code: rule.code, message: describeFailure(err) } : null,
         attempts,
         ...(delaySeconds === null ? {} : { nextAttemptAt: this.now() + delaySeconds * 1000 }),
       });
@@ -403,9 +403,3 @@ const STOP_RULES: [abstract new (...args: never[]) => unknown, StopRule][] = [
 ];
 /** A bug or an unexpected platform error: keep the progress and try again later. */
 const UNEXPECTED: StopRule = { kind: "retry_later", status: "migrating", code: "internal_error", failure: true, delay: backoff };
-
-function errorMessage(err: unknown): string {
-  if (err instanceof SourceGone) return `the Assistants API answered ${err.status}: ${err.message}`;
-  if (err instanceof CallFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;
-  return err instanceof Error ? err.message : String(err);
-}

@@ -9,8 +9,8 @@ export const QueueMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("continue_thread"), thread_id: z.string().regex(THREAD_ID) }),
   /** Enqueue the next page of a backfill run's threads, after `after` in id order. */
   z.object({ type: z.literal("backfill_page"), run_id: z.string().min(1).max(64), after: z.string().regex(THREAD_ID).nullable() }),
-  /** List the next page of the source's assistants and enqueue a sync for each. */
-  z.object({ type: z.literal("discover_assistants"), after: z.string().regex(ASSISTANT_ID).nullable() }),
+  /** List the next page of the source's assistants and enqueue a sync for each (for the backfill run `run_id`). */
+  z.object({ type: z.literal("discover_assistants"), run_id: z.string().min(1).max(64).optional(), after: z.string().regex(ASSISTANT_ID).nullable() }),
   /** Keep an assistant's files in a live vector store and export its prompt spec. */
   z.object({ type: z.literal("sync_assistant"), assistant_id: z.string().regex(ASSISTANT_ID) }),
   /** Check a migrated thread's vector store and files, rebuilding a deleted store. */

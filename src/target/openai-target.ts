@@ -81,9 +81,10 @@ export class OpenAITarget implements ConversationTarget {
     return this.core.call("read", () => this.client.vectorStores.fileBatches.retrieve(batchId, { vector_store_id: vectorStoreId }));
   }
 
-  listFailedBatchFiles(vectorStoreId: string, batchId: string): Promise<VectorStoreFile[]> {
+  /** The batch's files that ended `filter` (failed or cancelled), every page. */
+  listBatchFiles(vectorStoreId: string, batchId: string, filter: "failed" | "cancelled"): Promise<VectorStoreFile[]> {
     return this.core.allPages((after) =>
-      this.client.vectorStores.fileBatches.listFiles(batchId, { vector_store_id: vectorStoreId, filter: "failed", limit: 100, ...cursor(after) }),
+      this.client.vectorStores.fileBatches.listFiles(batchId, { vector_store_id: vectorStoreId, filter, limit: 100, ...cursor(after) }),
     );
   }
 

@@ -17,7 +17,8 @@ export function presentThread(row: ThreadRow): ThreadMigration {
     conversation_id: row.conversationId,
     status: row.status,
     messages_migrated: row.messagesMigrated,
-    tool_resources: row.filesStatus ? liveOrNull(row.liveToolResources) : mergeToolResources(row.toolResources, row.attachedFiles ?? noAttachedFiles()),
+    // Once a files check ran, only what it found live; until then what the thread and its messages named.
+    tool_resources: row.liveToolResources ? liveOrNull(row.liveToolResources) : mergeToolResources(row.toolResources, row.attachedFiles ?? noAttachedFiles()),
     warnings: row.warnings,
     metadata_overflow: row.metadataOverflow,
     files_status: row.filesStatus,

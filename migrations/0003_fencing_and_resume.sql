@@ -1,1 +1,0 @@
-ALTER TABLE `threads` ADD `recent_message_ids` text DEFAULT '[]' NOT NULL;
