@@ -3,6 +3,8 @@ export interface ThreadShape {
   messages: number;
   /** Distinct files whose names citations need. */
   citedFiles?: number;
+  /** ORPHAN_SAFE_CREATE: the create carries no item, so one write more. */
+  orphanSafe?: boolean;
 }
 
 /** Calls by kind: the fewest a happy-path migration of that thread can make (contract §4.2). */
@@ -13,13 +15,17 @@ export interface CallCount {
   writes: number;
 }
 
-/** Contract §4.2: ⌈n/100⌉ message lists (at least one), ⌈n/20⌉ conversation writes (at least the create), one thread read, one read per cited file. */
+/**
+ * Contract §4.2: ⌈n/100⌉ message lists (at least one), ⌈n/20⌉ conversation writes (at least the
+ * create; one more when the create is orphan-safe and the thread has items), one thread read, one
+ * read per cited file.
+ */
 export function minimumCalls(thread: ThreadShape): CallCount {
   return {
     threadReads: 1,
     messageLists: Math.max(1, Math.ceil(thread.messages / 100)),
     fileReads: thread.citedFiles ?? 0,
-    writes: Math.max(1, Math.ceil(thread.messages / 20)),
+    writes: Math.max(1, Math.ceil(thread.messages / 20)) + (thread.orphanSafe && thread.messages > 0 ? 1 : 0),
   };
 }
 

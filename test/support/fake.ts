@@ -47,7 +47,7 @@ export const ROUTES = {
 } as const;
 
 /** Contract §4.2's minimum for a thread of n messages (all convertible), keyed as the fake counts calls. */
-export function minimumCalls(n: number, citedFiles = 0) {
-  const min = contractMinimum({ messages: n, citedFiles });
+export function minimumCalls(n: number, citedFiles = 0, orphanSafe = false) {
+  const min = contractMinimum({ messages: n, citedFiles, orphanSafe });
   return { [ROUTES.thread]: min.threadReads, [ROUTES.messages]: min.messageLists, writes: min.writes, [ROUTES.file]: min.fileReads };
 }
