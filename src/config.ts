@@ -12,6 +12,8 @@ export interface Config {
   webhookSecret: string;
   /** ORPHAN_SAFE_CREATE: conversations are created empty and every item is appended. */
   orphanSafeCreate: boolean;
+  /** MIGRATE_TOOL_CALLS: whose run steps become tool items (contract §3.1). */
+  toolCalls: ToolCallsMode;
   /** Subrequests a POST /migrate may spend before handing the thread to the queue. */
   inlineBudget: number;
   /** Subrequests one queue message may spend before handing over from its checkpoint. */
@@ -22,9 +24,13 @@ export interface Config {
   requestTimeoutMs: number;
 }
 
+export const TOOL_CALLS_MODES = ["auto", "always", "never"] as const;
+export type ToolCallsMode = (typeof TOOL_CALLS_MODES)[number];
+
 /** Optional vars that `wrangler types` does not see (they have no default in wrangler.toml). */
 export interface OptionalVars {
   ORPHAN_SAFE_CREATE?: string;
+  MIGRATE_TOOL_CALLS?: string;
   INLINE_SUBREQUEST_BUDGET?: string;
   QUEUE_SUBREQUEST_BUDGET?: string;
   OPENAI_TIMEOUT_MS?: string;
@@ -80,6 +86,7 @@ function parse(env: Vars): Config | ConfigInvalid {
     shutdownAt: read.date("ASSISTANTS_SHUTDOWN_AT", DEFAULT_SHUTDOWN_AT),
     webhookSecret: env.WEBHOOK_SECRET ?? "",
     orphanSafeCreate: read.boolean("ORPHAN_SAFE_CREATE", false),
+    toolCalls: read.oneOf("MIGRATE_TOOL_CALLS", TOOL_CALLS_MODES, "auto"),
     inlineBudget: read.positiveInt("INLINE_SUBREQUEST_BUDGET", 45),
     queueBudget: read.positiveInt("QUEUE_SUBREQUEST_BUDGET", 900),
     queueConcurrency: read.positiveInt("QUEUE_CONCURRENCY", 6),
@@ -127,6 +134,12 @@ class Reader {
     if (raw === undefined) return fallback;
     const n = Number(raw);
     return Number.isInteger(n) && n > 0 ? n : this.refuse(name, `'${raw}' is not a positive whole number`, fallback);
+  }
+
+  oneOf<T extends string>(name: keyof Vars, allowed: readonly T[], fallback: T): T {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    return (allowed as readonly string[]).includes(raw) ? (raw as T) : this.refuse(name, `'${raw}' is not one of ${allowed.join(", ")}`, fallback);
   }
 
   boolean(name: keyof Vars, fallback: boolean): boolean {

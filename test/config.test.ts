@@ -15,6 +15,7 @@ const refused: [variable: string, value: string][] = [
   ["OPENAI_BASE_URL", "api.openai.com/v1"],
   ["ASSISTANTS_BASE_URL", "ftp://example.com"],
   ["ORPHAN_SAFE_CREATE", "yes"],
+  ["MIGRATE_TOOL_CALLS", "sometimes"],
   ["INLINE_SUBREQUEST_BUDGET", "0"],
   ["QUEUE_SUBREQUEST_BUDGET", "-5"],
   ["QUEUE_CONCURRENCY", "1.5"],

@@ -10,6 +10,7 @@ export type UnusableFile = Extract<WarningCode, "file_missing" | "file_not_on_ta
  */
 export function withoutFiles(item: ConversationItem, unusable: ReadonlyMap<string, UnusableFile>, messageId?: string): { item: ConversationItem; warnings: MigrationWarning[] } {
   const warnings: MigrationWarning[] = [];
+  if (item.type !== "message") return { item, warnings }; // tool items name no file
   const warn = (fileId: string, detail: string) => warnings.push({ code: unusable.get(fileId)!, ...(messageId ? { message_id: messageId } : {}), detail });
   const reason = (fileId: string) => (unusable.get(fileId) === "file_missing" ? "no longer exists" : "is not on the target");
   if (item.role === "user") {
@@ -34,6 +35,7 @@ export function withoutFiles(item: ConversationItem, unusable: ReadonlyMap<strin
 
 /** Every file an item names (images, citations, file paths): what a target must hold for the item to be accepted. */
 export function filesNamed(item: ConversationItem): string[] {
+  if (item.type !== "message") return [];
   if (item.role === "user") return item.content.flatMap((p) => (p.type === "input_image" && "file_id" in p ? [p.file_id] : []));
   return item.content.flatMap((p) => (p.type === "output_text" ? p.annotations.map((a) => a.file_id) : []));
 }
@@ -45,7 +47,8 @@ export function filesNamed(item: ConversationItem): string[] {
 export function blamedFile(items: readonly ConversationItem[], param: string | null): string | null {
   const m = /^items\[(\d+)\]\.content\[(\d+)\](?:\.annotations\[(\d+)\])?/.exec(param ?? "");
   if (!m) return null;
-  const part = items[Number(m[1])]?.content[Number(m[2])];
+  const item = items[Number(m[1])];
+  const part = item?.type === "message" ? item.content[Number(m[2])] : undefined;
   if (!part) return null;
   if (m[3] !== undefined) return part.type === "output_text" ? (part.annotations[Number(m[3])]?.file_id ?? null) : null;
   return part.type === "input_image" && "file_id" in part ? part.file_id : null;

@@ -1,6 +1,6 @@
 import type {
   AssistantPart,
-  ConversationItem,
+  MessageItem,
   MigrationWarning,
   OutputAnnotation,
   SourceMessage,
@@ -10,7 +10,7 @@ import type {
 
 export interface ConvertedMessage {
   /** null when nothing convertible was left; a warning says why. */
-  item: ConversationItem | null;
+  item: MessageItem | null;
   warnings: MigrationWarning[];
 }
 
@@ -23,7 +23,7 @@ export function convertMessage(message: SourceMessage, filenames: FilenameLookup
   const warn = (code: MigrationWarning["code"], detail: string) =>
     warnings.push({ code, message_id: message.id, detail });
 
-  let item: ConversationItem | null;
+  let item: MessageItem | null;
   if (message.role === "user") {
     const content = message.content.flatMap((part) => userPart(part, warn));
     item = content.length ? { type: "message", role: "user", content } : null;

@@ -1,7 +1,7 @@
 import type { Message } from "openai/resources/beta/threads/messages";
 
-/** The part of an Assistants message the conversion reads; exports may carry no status. */
-export type SourceMessage = Pick<Message, "id" | "role" | "content" | "attachments"> & { status?: Message["status"] };
+/** The part of an Assistants message the conversion reads; exports may carry no status and no run. */
+export type SourceMessage = Pick<Message, "id" | "role" | "content" | "attachments"> & Partial<Pick<Message, "status" | "run_id" | "assistant_id">>;
 export type SourcePart = Message["content"][number];
 
 /**
@@ -21,9 +21,16 @@ export type AssistantPart =
   | { type: "output_text"; text: string; annotations: OutputAnnotation[] }
   | { type: "refusal"; refusal: string };
 
-export type ConversationItem =
+export type MessageItem =
   | { type: "message"; role: "user"; content: UserPart[] }
   | { type: "message"; role: "assistant"; content: AssistantPart[] };
+
+/** A function call of a run step and its output (contract §3.1); `call_id` pairs them. */
+export type ToolItem =
+  | { type: "function_call"; call_id: string; name: string; arguments: string }
+  | { type: "function_call_output"; call_id: string; output: string };
+
+export type ConversationItem = MessageItem | ToolItem;
 
 /** Something the conversion changed or dropped; never silent. */
 export interface MigrationWarning {
@@ -41,6 +48,10 @@ export type WarningCode =
   | "possible_orphan_conversation"
   | "incomplete_message"
   | "file_not_on_target"
+  // Run steps (contract §3.1): tool history that could not be kept as it was.
+  | "tool_output_missing"
+  | "tool_call_summarized"
+  | "run_without_message"
   // Prompt spec (contract §5): what an assistant's settings lose on the way to `responses.create`.
   | "file_search_without_store"
   | "file_search_ranker_replaced"

@@ -22,6 +22,16 @@ export async function saveAssistant(db: Database, assistantId: string, update: A
     .get())!;
 }
 
+/** The assistant tools ferry recorded (see AssistantToolsCache): undefined when it never read them. */
+export async function readAssistantTools(db: Database, assistantId: string): Promise<string[] | null | undefined> {
+  const row = await db.select({ toolTypes: assistants.toolTypes }).from(assistants).where(eq(assistants.assistantId, assistantId)).get();
+  return row?.toolTypes ? row.toolTypes.types : undefined;
+}
+
+export async function saveAssistantTools(db: Database, assistantId: string, types: string[] | null, now: number): Promise<void> {
+  await saveAssistant(db, assistantId, { toolTypes: { types } }, now);
+}
+
 /** The assistant's sync failed; its state stays as it was until the queue gives up. */
 export async function recordAssistantError(db: Database, assistantId: string, error: StoredError, now: number): Promise<void> {
   await saveAssistant(db, assistantId, { error }, now);

@@ -26,6 +26,9 @@ export const threads = sqliteTable(
     status: text("status", { enum: THREAD_STATUSES }).notNull().default("pending"),
     conversationId: text("conversation_id"),
     messagesMigrated: integer("messages_migrated").notNull().default(0),
+    // Items written in all (tool items included), and how many of the entry after the cursor already are.
+    itemsWritten: integer("items_written").notNull().default(0),
+    entryItemsWritten: integer("entry_items_written").notNull().default(0),
     // Checkpoint: the last source message consumed and the last conversation item written.
     cursor: text("cursor"),
     lastItemId: text("last_item_id"),
@@ -112,6 +115,8 @@ export const assistants = sqliteTable("assistants", {
   codeInterpreterFileIds: text("code_interpreter_file_ids", { mode: "json" }).$type<string[]>(),
   promptSpec: text("prompt_spec", { mode: "json" }).$type<PromptSpec>(),
   sources: text("sources", { mode: "json" }).$type<FileSources>(),
+  // The assistant's tool types when ferry last read it ({types: null}: it could not be read); null: never read.
+  toolTypes: text("tool_types", { mode: "json" }).$type<{ types: string[] | null }>(),
   warnings: text("warnings", { mode: "json" }).$type<MigrationWarning[]>().notNull().default(sql`'[]'`),
   error: text("error", { mode: "json" }).$type<StoredError>(),
   createdAt: integer("created_at").notNull().default(now),

@@ -68,6 +68,8 @@ export type Checkpoint = Partial<
     | "recentMessageIds"
     | "attempts"
     | "messagesMigrated"
+    | "itemsWritten"
+    | "entryItemsWritten"
     | "warnings"
     | "toolResources"
     | "attachedFiles"

@@ -75,6 +75,7 @@ export async function syncAssistant(deps: FilesDeps, assistantId: string): Promi
     assistantId,
     {
       status: ingesting ? "ingesting" : "synced",
+      toolTypes: { types: assistant.tools.map((t) => t.type) }, // what MIGRATE_TOOL_CALLS=auto asks of its threads' runs
       vectorStoreId,
       codeInterpreterFileIds: codeFiles,
       promptSpec: spec,

@@ -2,11 +2,12 @@ import { Budget } from "../client/budget";
 import { CallCore } from "../client/call";
 import { sdkClient } from "../client/sdk";
 import { readConfig } from "../config";
-import { createDb } from "../db/client";
+import { readAssistantTools, saveAssistantTools } from "../db/assistants";
+import { createDb, type Database } from "../db/client";
 import type { FilesDeps } from "../files/vector-store";
 import type { MigrationDeps } from "../migration/engine";
 import type { Invocation } from "../migration/follow-ups";
-import { AssistantsApi } from "../source/assistants-api";
+import { type AssistantToolsCache, AssistantsApi } from "../source/assistants-api";
 import { OpenAITarget } from "../target/openai-target";
 
 /** The subrequests one invocation may spend, across every thread it migrates. */
@@ -20,10 +21,16 @@ function connect(env: Env, budget: Budget, fence?: () => Promise<void>) {
   const config = readConfig(env);
   const core = new CallCore(budget, fence);
   return {
-    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs)),
+    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs), assistantTools(createDb(env.DB))),
     target: new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs)),
   };
 }
+
+/** Each assistant's tools, read once and kept in D1 (MIGRATE_TOOL_CALLS=auto). */
+const assistantTools = (db: Database): AssistantToolsCache => ({
+  get: (id) => readAssistantTools(db, id),
+  set: (id, tools) => saveAssistantTools(db, id, tools, Date.now()),
+});
 
 export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
   const config = readConfig(env);
@@ -33,6 +40,7 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
     budget,
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
+    toolCalls: config.toolCalls,
   };
 }
 

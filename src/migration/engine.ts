@@ -2,10 +2,12 @@ import { type Budget, BudgetExhausted } from "../client/budget";
 import { AmbiguousWrite, CallFailure, describeFailure, RateLimited, Rejected, SourceGone } from "../client/errors";
 import { blamedFile, type UnusableFile, withoutFiles } from "../conversion/file-references";
 import { citedFileIds, convertMessage } from "../conversion/message";
+import { planRun, type RunPlan, type SourceStep, withToolHistory } from "../conversion/run-steps";
 import { convertMetadata } from "../conversion/metadata";
 import { type AttachedFiles, collectAttachments, noAttachedFiles } from "../conversion/tool-resources";
 import { type ConversationItem, MAX_ITEMS_PER_WRITE, type MigrationWarning, type SourceMessage } from "../conversion/types";
 import { mergeWarnings } from "../conversion/warnings";
+import type { ToolCallsMode } from "../config";
 import type { Database } from "../db/client";
 import type { StoredError, ThreadRow, ThreadStatus } from "../db/schema";
 import { acquireLease, type Checkpoint, findThread, releaseLease, saveCheckpoint } from "../db/threads";
@@ -43,6 +45,8 @@ export interface MigrationDeps {
   requestTimeoutMs: number;
   /** ORPHAN_SAFE_CREATE: create conversations empty and append every item (contract §1). */
   orphanSafeCreate?: boolean;
+  /** MIGRATE_TOOL_CALLS (contract §3.1); default auto. */
+  toolCalls?: ToolCallsMode;
   now?: () => number;
 }
 
@@ -108,6 +112,10 @@ class ThreadRun {
   private readonly unusableFiles = new Map<string, UnusableFile>();
   /** Converted messages not yet written: less than one write's worth plus one page, never more. */
   private buffer: Entry[] = [];
+  /** Tool history of the runs whose messages are still to come (null: the run had no tools to list). */
+  private readonly runs = new Map<string, RunPlan | null>();
+  /** Items of the first entry after the checkpoint that an earlier holder already wrote. */
+  private skipItems: number;
 
   constructor(
     private readonly deps: MigrationDeps,
@@ -123,12 +131,15 @@ class ThreadRun {
       lastItemId: row.lastItemId,
       recentMessageIds: row.recentMessageIds,
       messagesMigrated: row.messagesMigrated,
+      itemsWritten: row.itemsWritten,
+      entryItemsWritten: row.entryItemsWritten,
       attempts: row.attempts,
       warnings: row.warnings,
       toolResources: row.toolResources,
       attachedFiles: row.attachedFiles ?? noAttachedFiles(),
       metadataOverflow: row.metadataOverflow,
     };
+    this.skipItems = row.entryItemsWritten;
     this.leaseUntil = row.leaseUntil ?? 0;
     this.reconcileFirst = row.needsReconcile && row.conversationId !== null;
     if (row.needsReconcile && !row.conversationId) {
@@ -143,19 +154,26 @@ class ThreadRun {
     for (;;) {
       if (!this.deps.budget.canAfford(PAGE_COST)) throw new BudgetExhausted();
       const page = await this.listMessages(after);
-      const ready = page.data.findIndex((m) => m.status === "in_progress");
-      const messages = ready < 0 ? page.data : page.data.slice(0, ready);
-      await this.resolveFilenames(messages);
-      collectAttachments(messages, this.progress.attachedFiles);
-      for (const message of messages) this.buffer.push(this.convert(message));
-      after = messages.at(-1)?.id ?? after;
+      await this.resolveFilenames(page.data);
+      let waiting: string | null = null;
+      for (const message of page.data) {
+        const entry = await this.entryFor(message);
+        if (!entry) {
+          waiting = message.id;
+          break;
+        }
+        collectAttachments([message], this.progress.attachedFiles);
+        this.buffer.push(entry);
+        after = message.id;
+      }
       while (bufferedItems(this.buffer) >= MAX_ITEMS_PER_WRITE) await this.writeNext();
-      if (ready >= 0) throw new MessageInProgress(`message ${page.data[ready]!.id} is still in progress at the source`);
+      if (waiting) throw new MessageInProgress(`message ${waiting} (or its run) is still in progress at the source`);
       if (!page.hasMore) break;
     }
     // The rest, or the empty conversation of a thread with nothing to convert.
     if (bufferedItems(this.buffer) > 0 || !this.progress.conversationId) await this.writeNext();
     if (this.buffer.length) this.consumed(this.buffer); // trailing messages that became no item
+    await this.leftOutRuns();
   }
 
   private async readThread(): Promise<void> {
@@ -213,10 +231,47 @@ class ThreadRun {
     }
   }
 
-  private convert(message: SourceMessage): Entry {
+  /** The message as conversation items, its run's tool history around it; null while the message or its run goes on. */
+  private async entryFor(message: SourceMessage): Promise<Entry | null> {
+    if (message.status === "in_progress") return null;
+    const plan = await this.planFor(message);
+    if (plan?.inProgress) return null;
     const { item, warnings } = convertMessage(message, this.filenames);
-    this.warn(warnings);
-    return { messageId: message.id, items: item ? [this.usable(item, message.id)] : [] };
+    const history = withToolHistory(item, message.id, plan);
+    this.warn([...warnings, ...history.warnings]);
+    if (plan && plan.messageIds.at(-1) === message.id) this.runs.set(message.run_id!, null); // the run's history is placed; free it
+    const items = history.items.slice(this.skipItems).map((i) => this.usable(i, message.id));
+    this.skipItems = 0;
+    return { messageId: message.id, items, hasMessage: item !== null };
+  }
+
+  /** The tool history of the message's run, its steps listed once per run (contract §3.1, §4.2). */
+  private async planFor(message: SourceMessage): Promise<RunPlan | null> {
+    const runId = message.run_id;
+    const mode = this.deps.toolCalls ?? "auto";
+    if (!runId || mode === "never") return null;
+    if (this.runs.has(runId)) return this.runs.get(runId)!;
+    const wanted = mode === "always" || (await this.source.runHadTools(this.threadId, runId, message.assistant_id ?? null));
+    let plan: RunPlan | null = null;
+    if (wanted) {
+      const steps: SourceStep[] = [];
+      let after: string | null = null;
+      do {
+        const page = await this.source.listRunSteps(this.threadId, runId, after);
+        steps.push(...page.data);
+        after = page.hasMore ? (page.data.at(-1)?.id ?? null) : null;
+      } while (after);
+      plan = planRun(steps);
+    }
+    this.runs.set(runId, plan);
+    return plan;
+  }
+
+  /** Runs the source knows that created no message: their tool calls have no place in the conversation. */
+  private async leftOutRuns(): Promise<void> {
+    for (const runId of (await this.source.runsOf?.(this.threadId)) ?? []) {
+      if (!this.runs.has(runId)) this.warn([{ code: "run_without_message", detail: `run ${runId} created no message; its tool calls were left out` }]);
+    }
   }
 
   private usable(item: ConversationItem, messageId?: string): ConversationItem {
@@ -240,7 +295,11 @@ class ThreadRun {
       this.progress.lastItemId = await this.append(this.progress.conversationId, items);
     }
     this.consumed(finished);
-    this.progress.messagesMigrated += items.length;
+    this.progress.messagesMigrated += finished.filter((e) => e.hasMessage).length;
+    this.progress.itemsWritten += items.length;
+    // Part of an entry larger than a write may now stand in the conversation: the checkpoint says how much.
+    const ofFinished = finished.reduce((n, e) => n + e.items.length, 0);
+    this.progress.entryItemsWritten = finished.length ? items.length - ofFinished : this.progress.entryItemsWritten + items.length;
     this.progress.attempts = 0; // progress: whatever failed before has passed
     await this.checkpoint();
   }
@@ -279,9 +338,9 @@ class ThreadRun {
 
   /** How many of `pending` already stand in the conversation after the last confirmed item. */
   private async landed(conversationId: string, pending: ConversationItem[]) {
-    const { lastItemId, messagesMigrated } = this.progress;
+    const { lastItemId, itemsWritten } = this.progress;
     // Before the first append only the create's items precede ours, and the create returned no item ids.
-    const skip = lastItemId ? 0 : messagesMigrated;
+    const skip = lastItemId ? 0 : itemsWritten;
     const found = (await this.target.listItems(conversationId, lastItemId, skip + pending.length)).slice(skip);
     const count = countLanded(found, pending);
     if (count < found.length) throw new ConversationDiverged(`conversation ${conversationId} holds items ferry did not write`);

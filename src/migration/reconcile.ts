@@ -13,9 +13,23 @@ export function countLanded(found: readonly ApiItem[], written: readonly Convers
 }
 
 function sameItem(found: ApiItem, mine: ConversationItem): boolean {
-  if (found.type !== "message" || found.role !== mine.role || found.content.length !== mine.content.length) return false;
+  if (found.type !== mine.type) return false;
+  switch (mine.type) {
+    case "function_call": {
+      const other = found as Extract<ApiItem, { type: "function_call" }>;
+      return other.call_id === mine.call_id && other.name === mine.name && other.arguments === mine.arguments;
+    }
+    case "function_call_output": {
+      const other = found as Extract<ApiItem, { type: "function_call_output" }>;
+      return other.call_id === mine.call_id && other.output === mine.output;
+    }
+    case "message":
+      break;
+  }
+  const message = found as Extract<ApiItem, { type: "message" }>;
+  if (message.role !== mine.role || message.content.length !== mine.content.length) return false;
   return mine.content.every((part, i) => {
-    const other = found.content[i] as { type: string; text?: string; refusal?: string; image_url?: string | null; file_id?: string | null };
+    const other = message.content[i] as { type: string; text?: string; refusal?: string; image_url?: string | null; file_id?: string | null };
     if (other.type !== part.type) return false;
     switch (part.type) {
       case "input_text":
@@ -24,7 +38,8 @@ function sameItem(found: ApiItem, mine: ConversationItem): boolean {
       case "refusal":
         return other.refusal === part.refusal;
       case "input_image":
-        return "file_id" in part ? other.file_id === part.file_id : other.image_url === part.image_url;
+        // Listings carry image URLs only when asked (the target asks); an absent one cannot tell.
+        return "file_id" in part ? other.file_id === part.file_id : other.image_url == null || other.image_url === part.image_url;
     }
   });
 }

@@ -3,7 +3,10 @@ import { MAX_ITEMS_PER_WRITE, type ConversationItem } from "../conversion/types"
 /** A source message on its way to the conversation, with the items it becomes (none when the conversion skipped it). */
 export interface Entry {
   messageId: string;
+  /** Its run's tool items first (contract §3.1), then the message's own item unless the conversion skipped it. */
   items: ConversationItem[];
+  /** Whether one of the items is the message itself: what `messages_migrated` counts. */
+  hasMessage: boolean;
 }
 
 export interface Write {

@@ -3,7 +3,17 @@ import type { Assistant } from "openai/resources/beta/assistants";
 import type { Message } from "openai/resources/beta/threads/messages";
 import { CallCore, cursor, type RefusalRule } from "../client/call";
 import { Rejected, SourceGone } from "../client/errors";
+import type { RunStep } from "openai/resources/beta/threads/runs/steps";
 import type { Page, SourceThread, ThreadSource } from "./types";
+
+/**
+ * What ferry knows of assistants' tools, kept in D1 so each assistant is read once: undefined when
+ * never read, null when the assistant could not be read (deleted).
+ */
+export interface AssistantToolsCache {
+  get(assistantId: string): Promise<string[] | null | undefined>;
+  set(assistantId: string, tools: string[] | null): Promise<void>;
+}
 
 /** The source's refusals: 404/410 mean the thread (or the whole API) is gone (contract §4.4). */
 const sourceRefusal: RefusalRule = (r) => (r.status === 404 || r.status === 410 ? new SourceGone(r.message, r.status) : new Rejected(r.message, r.status, r.code, r.param));
@@ -13,9 +23,12 @@ const v1Refusal: RefusalRule = (r) => (r.status === 400 && r.code === "invalid_b
 
 /** A live Assistants-v2-compatible API: threads, messages, assistants, and the legacy v1 file lists. */
 export class AssistantsApi implements ThreadSource {
+  private readonly tools = new Map<string, string[] | null>();
+
   constructor(
     private readonly core: CallCore,
     private readonly client: OpenAI,
+    private readonly toolsCache: AssistantToolsCache,
   ) {}
 
   async getThread(threadId: string): Promise<SourceThread> {
@@ -26,6 +39,33 @@ export class AssistantsApi implements ThreadSource {
   async listMessages(threadId: string, after: string | null): Promise<Page<Message>> {
     const page = await this.read(() => this.client.beta.threads.messages.list(threadId, { order: "asc", limit: 100, ...cursor(after) }));
     return { data: page.data, hasMore: page.has_more };
+  }
+
+  async listRunSteps(threadId: string, runId: string, after: string | null): Promise<Page<RunStep>> {
+    const page = await this.read(() => this.client.beta.threads.runs.steps.list(runId, { thread_id: threadId, order: "asc", limit: 100, ...cursor(after) }));
+    return { data: page.data, hasMore: page.has_more };
+  }
+
+  /**
+   * A live API tells a run's tools only by reading the run, one call each; its assistant's tools are
+   * read once per assistant and kept. A run with no assistant, or one whose assistant is gone, may
+   * have had tools: its steps are listed.
+   */
+  async runHadTools(_threadId: string, _runId: string, assistantId: string | null): Promise<boolean> {
+    if (!assistantId) return true;
+    let tools = this.tools.has(assistantId) ? this.tools.get(assistantId) : await this.toolsCache.get(assistantId);
+    if (tools === undefined) {
+      tools = await this.getAssistant(assistantId).then(
+        (a) => a.tools.map((t) => t.type as string),
+        (err: unknown) => {
+          if (err instanceof SourceGone) return null;
+          throw err;
+        },
+      );
+      await this.toolsCache.set(assistantId, tools);
+    }
+    this.tools.set(assistantId, tools);
+    return tools === null || tools.length > 0;
   }
 
   async listAssistants(after: string | null): Promise<Page<Assistant>> {

@@ -1,3 +1,4 @@
+import type { SourceStep } from "../conversion/run-steps";
 import type { SourceMessage } from "../conversion/types";
 import type { SourceToolResources } from "../conversion/tool-resources";
 
@@ -19,5 +20,11 @@ export interface Page<T> {
 export interface ThreadSource {
   getThread(threadId: string): Promise<SourceThread>;
   /** One page of the thread's messages, oldest first, after the `after` message. */
-  listMessages(threadId: string, after: string | null): Promise<Page<SourceMessage>>;
+  listMessages(threadId: string, after: string | null): Promise<Page<SourceMessage & { id: string }>>;
+  /** One page of a run's steps, oldest first, after the `after` step (contract §3.1). */
+  listRunSteps(threadId: string, runId: string, after: string | null): Promise<Page<SourceStep & { id: string }>>;
+  /** Whether the run may have called tools (its own tools, or its assistant's): MIGRATE_TOOL_CALLS=auto lists only those. */
+  runHadTools(threadId: string, runId: string, assistantId: string | null): Promise<boolean>;
+  /** Runs the source knows of beyond those its messages name (an export lists every run; a live API none). */
+  runsOf?(threadId: string): Promise<string[]>;
 }

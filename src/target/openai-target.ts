@@ -37,7 +37,9 @@ export class OpenAITarget implements ConversationTarget {
   }
 
   async listItems(conversationId: string, after: string | null, limit: number): Promise<ApiItem[]> {
-    const page = await this.core.call("read", () => this.client.conversations.items.list(conversationId, { order: "asc", limit, ...cursor(after) }));
+    // Listings leave image URLs out unless asked (spec: ConversationItemsInclude); reconciliation compares them.
+    const include = ["message.input_image.image_url" as const];
+    const page = await this.core.call("read", () => this.client.conversations.items.list(conversationId, { order: "asc", limit, include, ...cursor(after) }));
     return page.data;
   }
 

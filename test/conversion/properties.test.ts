@@ -299,7 +299,7 @@ describe(`conversion properties over ${THREADS} generated threads`, () => {
     expect(MAX_ITEMS_PER_WRITE).toBe(20);
     for (const t of threads) {
       const { results, items } = convertThread(t);
-      const entries = results.map((r, i) => ({ messageId: t.messages[i]!.id, items: r.item ? [r.item] : [] }));
+      const entries = results.map((r, i) => ({ messageId: t.messages[i]!.id, items: r.item ? [r.item] : [], hasMessage: r.item !== null }));
       const writes = allWrites(entries);
       expect(writes.length, `seed ${t.seed}`).toBe(Math.ceil(items.length / MAX_ITEMS_PER_WRITE));
       for (const w of writes) expect(w.items.length).toBeLessThanOrEqual(MAX_ITEMS_PER_WRITE);
@@ -314,7 +314,7 @@ describe(`conversion properties over ${THREADS} generated threads`, () => {
 
   it.each([0, 1, 19, 20, 21, 39, 40, 41, 100, 101])("(e) write boundaries: %i one-item entries", (n) => {
     const item: ConversationItem = { type: "message", role: "user", content: [{ type: "input_text", text: "x" }] };
-    const writes = allWrites(Array.from({ length: n }, (_, i) => ({ messageId: `msg_${i}`, items: [item] })));
+    const writes = allWrites(Array.from({ length: n }, (_, i) => ({ messageId: `msg_${i}`, items: [item], hasMessage: true })));
     expect(writes.length).toBe(Math.ceil(n / 20));
     expect(writes.every((w) => w.items.length >= 1 && w.items.length <= 20)).toBe(true);
     expect(writes.flatMap((w) => w.finished.map((e) => e.messageId))).toEqual(Array.from({ length: n }, (_, i) => `msg_${i}`));
@@ -322,8 +322,8 @@ describe(`conversion properties over ${THREADS} generated threads`, () => {
 
   it("(e) an entry larger than a write is split across writes and finishes with its last item", () => {
     const item = (text: string): ConversationItem => ({ type: "message", role: "user", content: [{ type: "input_text", text }] });
-    const big = { messageId: "msg_big", items: Array.from({ length: 45 }, (_, i) => item(`b${i}`)) };
-    const writes = allWrites([{ messageId: "msg_a", items: [item("a")] }, big, { messageId: "msg_c", items: [item("c")] }]);
+    const big = { messageId: "msg_big", items: Array.from({ length: 45 }, (_, i) => item(`b${i}`)), hasMessage: true };
+    const writes = allWrites([{ messageId: "msg_a", items: [item("a")], hasMessage: true }, big, { messageId: "msg_c", items: [item("c")], hasMessage: true }]);
     expect(writes.map((w) => w.items.length)).toEqual([20, 20, 7]);
     expect(writes.map((w) => w.finished.map((e) => e.messageId))).toEqual([["msg_a"], [], ["msg_big", "msg_c"]]);
   });

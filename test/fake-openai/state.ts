@@ -911,8 +911,9 @@ export class FakeState {
         incomplete_at: null,
         role: m.role,
         content: typeof m.content === "string" ? [{ type: "text", text: { value: m.content, annotations: [] } }] : m.content,
-        assistant_id: m.assistant_id !== undefined ? m.assistant_id : assistant ? "asst_fake" : null,
-        run_id: m.run_id !== undefined ? m.run_id : assistant ? newId("run_", 24) : null,
+        // As the API reports messages added with messages.create: no assistant, no run.
+        assistant_id: m.assistant_id ?? null,
+        run_id: m.run_id ?? null,
         attachments: m.attachments ?? [],
         metadata: checkMetadata(m.metadata),
       };
