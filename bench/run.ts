@@ -2,7 +2,7 @@
 // See bench/README.md. Everything runs on loopback; every wait is bounded in time.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai/index";
+import { startFakeOpenAI, type FakeOpenAI } from "../fake-openai/index";
 import { runBackfill, seedThreads } from "./backfill";
 import { runBaseline } from "./baseline";
 import { describeEnvironment } from "./environment";

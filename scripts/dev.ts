@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
-import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai/index";
+import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../fake-openai/index";
 import { stopGroup } from "./process-group";
 
 const HELP = `Usage: npm run dev [-- --demo | --real | --help]

@@ -1,4 +1,4 @@
-// Standalone run for manual poking:  npx tsx test/fake-openai/cli.ts [port] [--empty]
+// Standalone run for manual poking:  npx tsx fake-openai/cli.ts [port] [--empty]
 // Serves the demo data unless --empty is given; Ctrl-C to stop.
 import { startFakeOpenAI } from "./index";
 
