@@ -6,11 +6,11 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { DEMO_WEBHOOK_SECRET } from "../scripts/demo-secrets";
 import { stopGroup as stopProcessGroup } from "../scripts/process-group";
 
 export const API_TOKEN = "bench-token";
 export const FAKE_KEY = "sk-bench";
-const WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"; // the Standard Webhooks docs example
 const HEALTH_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 5_000;
 
@@ -96,7 +96,7 @@ export async function startFerry(opts: FerryStartOptions): Promise<FerryInstance
     OPENAI_API_KEY: FAKE_KEY,
     ASSISTANTS_API_KEY: FAKE_KEY,
     API_TOKEN,
-    WEBHOOK_SECRET,
+    WEBHOOK_SECRET: DEMO_WEBHOOK_SECRET,
     ...opts.extraVars,
   };
   const logPath = path.join(opts.ws.dir, `wrangler-${opts.name}.log`);

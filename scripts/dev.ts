@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../fake-openai/index";
+import { DEMO_WEBHOOK_SECRET } from "./demo-secrets";
 import { stopGroup } from "./process-group";
 
 const HELP = `Usage: npm run dev [-- --demo | --real | --help]
@@ -31,7 +32,6 @@ const WORKER_PORT = 8787;
 const FAKE_PORT = 8788;
 const FAKE_KEY = "sk-local-fake";
 const DEV_TOKEN = "dev-token";
-const DEMO_WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"; // the Standard Webhooks docs example
 const FAKE_STATE_DIR = ".wrangler/dev-fake";
 const HEALTH_TIMEOUT_MS = 120_000;
 
