@@ -1,4 +1,5 @@
 // Command-line options of `npm run bench`, with the full and --quick defaults.
+import { FAULT_MIX } from "../fake-openai/faults";
 
 export interface BenchOptions {
   quick: boolean;
@@ -43,7 +44,7 @@ markdown table and writes it to bench/results/latest.md (--quick: bench/results/
   --connections C            autocannon connections (default 10)
   --queue-concurrency C      pass QUEUE_CONCURRENCY=C to ferry (default: ferry's own default)
   --compare-concurrency C    also run the backfill with QUEUE_CONCURRENCY=C (default 10; quick: off; 0: off)
-  --fault-seed N             seed of the random faults (default 7)
+  --fault-seed N             seed of the random faults (default ${FAULT_MIX.seed})
   --devtools-network         leave wrangler's DevTools network tracing on (by default the bench
                              switches it off: wrangler forwards each traced event to its Node
                              process, a local-only cost of every OpenAI call and D1 query)
@@ -95,7 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: int("connections", 10),
     queueConcurrency: flags.has("queue-concurrency") ? int("queue-concurrency", 6) : undefined,
     compareConcurrency: compare > 0 ? compare : undefined,
-    faultSeed: int("fault-seed", 7, 0),
+    faultSeed: int("fault-seed", FAULT_MIX.seed, 0),
     devtoolsNetwork: flags.has("devtools-network"),
     parts,
     out: typeof flags.get("out") === "string" ? (flags.get("out") as string) : quick ? "bench/results/quick.md" : "bench/results/latest.md",

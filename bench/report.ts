@@ -1,5 +1,6 @@
 // Renders one run as markdown: the results table with the targets, why any target was missed,
 // diagnostics, and how to reproduce.
+import type { RandomFaults } from "../fake-openai/index";
 import type { BackfillResult } from "./backfill";
 import type { BaselineResult } from "./baseline";
 import { criticalPathCalls, minimumCalls } from "./calls";
@@ -9,21 +10,13 @@ import type { LoadResult, LookupResult } from "./lookup";
 import type { BenchOptions } from "./options";
 import type { ConsumerSettings } from "./stack";
 
-export interface FaultMix {
-  rate500: number;
-  rate429: number;
-  retryAfter: number;
-  rateCommitThenFail: number;
-  seed: number;
-}
-
 export interface Results {
   options: BenchOptions;
   env: Environment;
   consumer: ConsumerSettings;
   /** QUEUE_CONCURRENCY ferry ran with, and where it came from. */
   concurrency: { value: number; source: string };
-  faultMix: FaultMix;
+  faultMix: RandomFaults;
   /** Whether wrangler's DevTools network tracing was on in ferry's isolate (see inspector.ts). */
   networkTracing: string;
   backfill?: BackfillResult;
@@ -65,7 +58,7 @@ function inFlightText(res: BackfillResult): string {
 }
 
 /** Calls any client needs on average when reads fail with p(read) and writes with p(write) and each failure is sent again. */
-function faultFloor(threads: number, messages: number, mix: FaultMix): number {
+function faultFloor(threads: number, messages: number, mix: RandomFaults): number {
   const reads = 1 + Math.max(1, Math.ceil(messages / 100));
   const writes = Math.max(1, Math.ceil(messages / 20));
   const pRead = mix.rate500 + mix.rate429;

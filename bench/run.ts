@@ -2,7 +2,7 @@
 // See bench/README.md. Everything runs on loopback; every wait is bounded in time.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startFakeOpenAI, type FakeOpenAI } from "../fake-openai/index";
+import { FAULT_MIX, NO_RANDOM_FAULTS, startFakeOpenAI, type FakeOpenAI, type RandomFaults } from "../fake-openai/index";
 import { runBackfill, seedThreads } from "./backfill";
 import { runBaseline } from "./baseline";
 import { describeEnvironment } from "./environment";
@@ -10,7 +10,7 @@ import { runHuge } from "./huge";
 import { disableNetworkTracing } from "./inspector";
 import { runLookup } from "./lookup";
 import { HELP, parseOptions, UsageError, type BenchOptions, type Part } from "./options";
-import { renderReport, type FaultMix, type Results } from "./report";
+import { renderReport, type Results } from "./report";
 import {
   FAKE_KEY,
   prepareWorkspace,
@@ -67,7 +67,7 @@ try {
 async function main(o: BenchOptions): Promise<void> {
   // Long enough for a slow machine, short enough that a stuck run ends by itself.
   const timeoutMs = o.quick ? 40_000 : 900_000;
-  const faultMix: FaultMix = { rate500: 0.1, rate429: 0.05, retryAfter: 1, rateCommitThenFail: 0.05, seed: o.faultSeed };
+  const faultMix: RandomFaults = { ...FAULT_MIX, seed: o.faultSeed };
 
   fake = await startFakeOpenAI({ port: 0, apiKeys: [FAKE_KEY], latencyMs: o.latencyMs });
   log(`fake OpenAI on ${fake.url} with ${o.latencyMs} ms per call`);
@@ -107,7 +107,7 @@ async function main(o: BenchOptions): Promise<void> {
         try {
           results.faults = await runBackfill(fake, ferry, ids, o.messages, timeoutMs);
         } finally {
-          fake.state.configure({ random: { rate500: 0, rate429: 0, rateCommitThenFail: 0 } });
+          fake.state.configure({ random: NO_RANDOM_FAULTS });
         }
         log(`faults: ${(results.faults.wallMs / 1000).toFixed(2)} s, ${results.faults.calls.total} calls`);
       }
