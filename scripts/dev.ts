@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../fake-openai/index";
+import type { ThreadMigration } from "../src/handlers/http/schemas";
 import { DEMO_WEBHOOK_SECRET } from "./demo-secrets";
 import { stopGroup } from "./process-group";
 
@@ -178,14 +179,6 @@ function printBanner(base: string, token: string): void {
   }
   lines.push("Ctrl-C stops everything.", "");
   console.log(lines.join("\n"));
-}
-
-interface ThreadMigration {
-  thread_id: string;
-  status: string;
-  conversation_id: string | null;
-  messages_migrated: number;
-  warnings: unknown[];
 }
 
 /** Migrates each demo thread via the API; a 202 means the queue finishes it, so poll the lookup. */
