@@ -1,7 +1,8 @@
 // The few ferry API calls the bench makes (contract §2), and waiting for a backfill to settle.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import type { MigrationStatus, ThreadMigration } from "../src/handlers/http/schemas";
-import { API_TOKEN, sleep } from "./stack";
+import { API_TOKEN } from "./stack";
 
 type StatusCounts = z.infer<typeof MigrationStatus>["threads"];
 
