@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
 import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../fake-openai/index";
 import type { ThreadMigration } from "../src/handlers/http/schemas";
 import { DEMO_WEBHOOK_SECRET } from "./demo-secrets";
@@ -33,14 +34,12 @@ const FAKE_KEY = "sk-local-fake";
 const DEV_TOKEN = "dev-token";
 const FAKE_STATE_DIR = ".wrangler/dev-fake";
 
-const args = new Set(process.argv.slice(2));
-if (args.has("--help") || args.has("-h")) {
+const { demo, real, help } = parseCommandLine();
+if (help) {
   console.log(HELP);
   process.exit(0);
 }
-for (const a of args) if (!["--demo", "--real"].includes(a)) fail(`unknown option ${a}\n\n${HELP}`);
-const real = args.has("--real");
-if (real && args.has("--demo")) fail("--demo migrates the fake's demo threads; it cannot be combined with --real");
+if (real && demo) fail("--demo migrates the fake's demo threads; it cannot be combined with --real");
 
 process.chdir(path.resolve(import.meta.dirname, ".."));
 
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
   });
 
   printBanner(dev.url, token);
-  if (args.has("--demo")) await runDemo(dev.url, token);
+  if (demo) await runDemo(dev.url, token);
 }
 
 function printBanner(base: string, token: string): void {
@@ -170,6 +169,15 @@ function readDevVars(): Record<string, string> {
     if (m) out[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, "$2");
   }
   return out;
+}
+
+function parseCommandLine() {
+  try {
+    const options = { demo: { type: "boolean" }, real: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+    return parseArgs({ args: process.argv.slice(2), options }).values;
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${HELP}`);
+  }
 }
 
 function fail(msg: string): never {
