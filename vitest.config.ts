@@ -1,6 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { DEMO_WEBHOOK_SECRET } from "./scripts/demo-secrets";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -24,7 +25,7 @@ export default defineConfig(async () => {
             ASSISTANTS_API_KEY: "",
             OPENAI_TIMEOUT_MS: "1500", // hang faults trip the timeout quickly
             API_TOKEN: "test-token",
-            WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            WEBHOOK_SECRET: DEMO_WEBHOOK_SECRET,
           },
         },
       })),

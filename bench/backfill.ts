@@ -1,6 +1,6 @@
 // Parts 2 and 4: N threads × M messages imported and migrated through POST /v1/backfill and the
 // local queue until all have settled; also the engine of part 3 (one thread, many messages).
-import type { FakeOpenAI } from "../test/fake-openai/index";
+import type { FakeOpenAI } from "../fake-openai/index";
 import { callStats, minimumCalls, type CallStats } from "./calls";
 import { FerryApi, type Milestone } from "./ferry-api";
 import { CpuMeter, type FerryInstance } from "./stack";

@@ -3,7 +3,7 @@
 // create the conversation with the first 20 items, append the rest 20 at a time.
 // Given its best shot: 100 messages a page (the SDK's default is 20) and no separate empty create.
 import OpenAI from "openai";
-import type { FakeOpenAI } from "../test/fake-openai/index";
+import type { FakeOpenAI } from "../fake-openai/index";
 import { callStats, type CallStats } from "./calls";
 import { CpuMeter, FAKE_KEY } from "./stack";
 import { verify, type Verification } from "./verify";

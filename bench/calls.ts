@@ -1,6 +1,6 @@
 // What the fake OpenAI saw during one part: calls by route and status, against contract §4.2's minimum.
 import { minimumCalls as contractMinimum, totalCalls } from "../src/migration/cost";
-import type { CallRecord, FakeState } from "../test/fake-openai/index";
+import type { CallRecord, FakeState } from "../fake-openai/index";
 
 /** Contract §4.2 for a thread of n convertible messages: one thread read, the lists, the 20-item writes. */
 export const minimumCalls = (messages: number): number => totalCalls(contractMinimum({ messages }));

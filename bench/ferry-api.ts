@@ -1,22 +1,10 @@
 // The few ferry API calls the bench makes (contract §2), and waiting for a backfill to settle.
-import { API_TOKEN, sleep } from "./stack";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { z } from "zod";
+import type { MigrationStatus, ThreadMigration } from "../src/handlers/http/schemas";
+import { API_TOKEN } from "./stack";
 
-export interface ThreadMigration {
-  thread_id: string;
-  conversation_id: string | null;
-  status: string;
-  messages_migrated: number;
-  warnings: { code: string }[];
-}
-
-interface StatusCounts {
-  total: number;
-  pending: number;
-  migrating: number;
-  migrated: number;
-  failed: number;
-  source_unavailable: number;
-}
+type StatusCounts = z.infer<typeof MigrationStatus>["threads"];
 
 /** The first poll that saw this fraction of a backfill's threads settled. */
 export interface Milestone {

@@ -2,7 +2,7 @@
 // Worker process's peak resident memory (VmHWM) belongs to this part alone. A thread a tenth that
 // size goes first on the same instance: if the migration streams, the big one needs about the same
 // memory, not ten times more.
-import type { FakeOpenAI } from "../test/fake-openai/index";
+import type { FakeOpenAI } from "../fake-openai/index";
 import { runBackfill, seedThreads, type BackfillResult } from "./backfill";
 import { Inspector } from "./inspector";
 import { instanceProcesses, memory, type FerryInstance } from "./stack";

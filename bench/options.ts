@@ -1,4 +1,6 @@
 // Command-line options of `npm run bench`, with the full and --quick defaults.
+import { parseArgs } from "node:util";
+import { FAULT_MIX } from "../fake-openai/faults";
 
 export interface BenchOptions {
   quick: boolean;
@@ -43,7 +45,7 @@ markdown table and writes it to bench/results/latest.md (--quick: bench/results/
   --connections C            autocannon connections (default 10)
   --queue-concurrency C      pass QUEUE_CONCURRENCY=C to ferry (default: ferry's own default)
   --compare-concurrency C    also run the backfill with QUEUE_CONCURRENCY=C (default 10; quick: off; 0: off)
-  --fault-seed N             seed of the random faults (default 7)
+  --fault-seed N             seed of the random faults (default ${FAULT_MIX.seed})
   --devtools-network         leave wrangler's DevTools network tracing on (by default the bench
                              switches it off: wrangler forwards each traced event to its Node
                              process, a local-only cost of every OpenAI call and D1 query)
@@ -53,31 +55,47 @@ markdown table and writes it to bench/results/latest.md (--quick: bench/results/
 
 Nothing here is a test: targets are reported, never asserted.`;
 
-export function parseOptions(argv: string[]): BenchOptions {
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument ${arg}`);
-    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
-    if (["quick", "help", "devtools-network"].includes(name)) flags.set(name, true);
-    else if (inline !== undefined) flags.set(name, inline);
-    else if (i + 1 < argv.length) flags.set(name, argv[++i]!);
-    else throw new UsageError(`--${name} needs a value`);
-  }
-  const known = ["quick", "help", "latency", "threads", "messages", "huge", "lookup-seconds", "connections", "queue-concurrency", "compare-concurrency", "fault-seed", "devtools-network", "only", "out"];
-  for (const name of flags.keys()) if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
-  if (flags.has("help")) throw new UsageError(null);
+const FLAGS = {
+  quick: { type: "boolean" },
+  help: { type: "boolean" },
+  "devtools-network": { type: "boolean" },
+  latency: { type: "string" },
+  threads: { type: "string" },
+  messages: { type: "string" },
+  huge: { type: "string" },
+  "lookup-seconds": { type: "string" },
+  connections: { type: "string" },
+  "queue-concurrency": { type: "string" },
+  "compare-concurrency": { type: "string" },
+  "fault-seed": { type: "string" },
+  only: { type: "string" },
+  out: { type: "string" },
+} as const;
 
-  const quick = flags.has("quick");
-  const int = (name: string, fallback: number, min = 1): number => {
-    const raw = flags.get(name);
+/** The flags that take a whole number. */
+type IntFlag = "latency" | "threads" | "messages" | "huge" | "lookup-seconds" | "connections" | "queue-concurrency" | "compare-concurrency" | "fault-seed";
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: FLAGS }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const flags = parseFlags(argv);
+  if (flags.help) throw new UsageError(null);
+
+  const quick = !!flags.quick;
+  const int = (name: IntFlag, fallback: number, min = 1): number => {
+    const raw = flags[name];
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
     return n;
   };
-  const only = flags.get("only");
-  const parts = new Set<Part>(typeof only === "string" ? (only.split(",") as Part[]) : PARTS);
+  const parts = new Set<Part>(flags.only !== undefined ? (flags.only.split(",") as Part[]) : PARTS);
   for (const p of parts) if (!PARTS.includes(p)) throw new UsageError(`--only: unknown part ${p}`);
   // The lookup reads the threads the backfill migrated.
   if (parts.has("lookup")) parts.add("backfill");
@@ -93,12 +111,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     hugeMessages: int("huge", quick ? 1000 : 10_000),
     lookupSeconds: int("lookup-seconds", quick ? 2 : 10),
     connections: int("connections", 10),
-    queueConcurrency: flags.has("queue-concurrency") ? int("queue-concurrency", 6) : undefined,
+    queueConcurrency: flags["queue-concurrency"] !== undefined ? int("queue-concurrency", 6) : undefined,
     compareConcurrency: compare > 0 ? compare : undefined,
-    faultSeed: int("fault-seed", 7, 0),
-    devtoolsNetwork: flags.has("devtools-network"),
+    faultSeed: int("fault-seed", FAULT_MIX.seed, 0),
+    devtoolsNetwork: !!flags["devtools-network"],
     parts,
-    out: typeof flags.get("out") === "string" ? (flags.get("out") as string) : quick ? "bench/results/quick.md" : "bench/results/latest.md",
+    out: flags.out ?? (quick ? "bench/results/quick.md" : "bench/results/latest.md"),
   };
 }
 

@@ -1,8 +1,8 @@
 // `npm run bench`: ferry against the sequential baseline and against its limits, in one run.
 // See bench/README.md. Everything runs on loopback; every wait is bounded in time.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai/index";
+import { FAULT_MIX, NO_RANDOM_FAULTS, startFakeOpenAI, type FakeOpenAI, type RandomFaults } from "../fake-openai/index";
 import { runBackfill, seedThreads } from "./backfill";
 import { runBaseline } from "./baseline";
 import { describeEnvironment } from "./environment";
@@ -10,7 +10,8 @@ import { runHuge } from "./huge";
 import { disableNetworkTracing } from "./inspector";
 import { runLookup } from "./lookup";
 import { HELP, parseOptions, UsageError, type BenchOptions, type Part } from "./options";
-import { renderReport, type FaultMix, type Results } from "./report";
+import { renderReport, type Results } from "./report";
+import { explainedTargets, writeResults } from "./results-file";
 import {
   FAKE_KEY,
   prepareWorkspace,
@@ -67,7 +68,7 @@ try {
 async function main(o: BenchOptions): Promise<void> {
   // Long enough for a slow machine, short enough that a stuck run ends by itself.
   const timeoutMs = o.quick ? 40_000 : 900_000;
-  const faultMix: FaultMix = { rate500: 0.1, rate429: 0.05, retryAfter: 1, rateCommitThenFail: 0.05, seed: o.faultSeed };
+  const faultMix: RandomFaults = { ...FAULT_MIX, seed: o.faultSeed };
 
   fake = await startFakeOpenAI({ port: 0, apiKeys: [FAKE_KEY], latencyMs: o.latencyMs });
   log(`fake OpenAI on ${fake.url} with ${o.latencyMs} ms per call`);
@@ -107,7 +108,7 @@ async function main(o: BenchOptions): Promise<void> {
         try {
           results.faults = await runBackfill(fake, ferry, ids, o.messages, timeoutMs);
         } finally {
-          fake.state.configure({ random: { rate500: 0, rate429: 0, rateCommitThenFail: 0 } });
+          fake.state.configure({ random: NO_RANDOM_FAULTS });
         }
         log(`faults: ${(results.faults.wallMs / 1000).toFixed(2)} s, ${results.faults.calls.total} calls`);
       }
@@ -149,12 +150,15 @@ async function main(o: BenchOptions): Promise<void> {
   }
 
   results.runSeconds = (performance.now() - t0) / 1000;
-  const md = renderReport(results);
   const out = path.resolve(repoRoot, o.out);
+  const report = renderReport(results, explainedTargets(out));
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, md);
-  console.log(md);
-  log(`written to ${path.relative(repoRoot, out)}`);
+  writeResults(out, report.markdown);
+  console.log(report.markdown);
+  const where = path.relative(repoRoot, out);
+  log(`written to ${where} (its hand-written notes kept)`);
+  if (report.unexplained.length) log(`missed, with no note in ${where} yet: ${report.unexplained.join(", ")}`);
+  if (report.stale.length) log(`notes in ${where} that no longer fit this run: ${report.stale.join(", ")}`);
 }
 
 /** Before a measured part: give someone else's burst of CPU on this machine a bounded chance to pass. */

@@ -1,26 +1,17 @@
 // The system under test: a snapshot of ferry's sources run by `wrangler dev --local` on loopback,
 // pointed at the in-process fake OpenAI, each instance with its own fresh local D1 directory.
-import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { createRequire } from "node:module";
-import net from "node:net";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { stopGroup as stopProcessGroup } from "../scripts/process-group";
+import { setTimeout as sleep } from "node:timers/promises";
+import { applyMigrations, fakeVars, freePort, startWranglerDev } from "../scripts/local-ferry";
+
+export { stopAll } from "../scripts/local-ferry";
 
 export const API_TOKEN = "bench-token";
 export const FAKE_KEY = "sk-bench";
-const WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"; // the Standard Webhooks docs example
-const HEALTH_TIMEOUT_MS = 120_000;
-const STOP_GRACE_MS = 5_000;
 
 export const repoRoot = path.resolve(import.meta.dirname, "..");
-const wranglerJs = path.join(path.dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin/wrangler.js");
-/** Never prompt, never phone home. */
-const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
-
-/** Every process group this run started, so an interrupted run still stops them all. */
-const groups = new Set<number>();
 
 /**
  * A private copy of what wrangler builds and serves (src, migrations, wrangler.toml), taken once at
@@ -43,9 +34,7 @@ export async function prepareWorkspace(): Promise<Workspace> {
   }
   symlinkSync(path.join(repoRoot, "node_modules"), path.join(appDir, "node_modules"), "dir");
   const templateState = path.join(dir, "state-template");
-  const log = path.join(dir, "migrations.log");
-  const code = await runToEnd(["d1", "migrations", "apply", "DB", "--local", "--persist-to", templateState], appDir, log);
-  if (code !== 0) throw new Error(`wrangler d1 migrations apply exited with ${code}; see ${log}`);
+  await applyMigrations({ cwd: appDir, persistTo: templateState, logPath: path.join(dir, "migrations.log") });
   return { dir, appDir, templateState };
 }
 
@@ -72,8 +61,6 @@ export interface FerryInstance {
   url: string;
   inspectorPort: number;
   pgid: number;
-  logPath: string;
-  vars: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -90,84 +77,15 @@ export async function startFerry(opts: FerryStartOptions): Promise<FerryInstance
   const state = path.join(opts.ws.dir, `state-${opts.name}`);
   cpSync(opts.ws.templateState, state, { recursive: true });
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  const vars: Record<string, string> = {
-    OPENAI_BASE_URL: `${opts.fakeUrl}/v1`,
-    ASSISTANTS_BASE_URL: `${opts.fakeUrl}/v1`,
-    OPENAI_API_KEY: FAKE_KEY,
-    ASSISTANTS_API_KEY: FAKE_KEY,
-    API_TOKEN,
-    WEBHOOK_SECRET,
-    ...opts.extraVars,
-  };
-  const logPath = path.join(opts.ws.dir, `wrangler-${opts.name}.log`);
-  const child = spawnWrangler(
-    [
-      "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
-      "--show-interactive-dev-session=false", "--persist-to", state,
-      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-    ],
-    opts.ws.appDir,
-    logPath,
-  );
-  const pgid = child.pid!;
-  let exited: string | null = null;
-  child.on("exit", (code, sig) => (exited = `${sig ?? code}`));
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (exited !== null) throw new Error(`wrangler dev exited (${exited}) before answering; see ${logPath}`);
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() - started > HEALTH_TIMEOUT_MS) {
-      await stopGroup(pgid);
-      throw new Error(`${url}/healthz did not answer within ${HEALTH_TIMEOUT_MS / 1000}s; see ${logPath}`);
-    }
-    await sleep(200);
-  }
-  return { url, inspectorPort, pgid, logPath, vars, stop: () => stopGroup(pgid) };
-}
-
-function spawnWrangler(argv: string[], cwd: string, logPath: string): ChildProcess {
-  const log = createWriteStream(logPath);
-  // Own process group (detached) so stopping it reaches wrangler, its CLI child and workerd.
-  const child = spawn(process.execPath, [wranglerJs, ...argv], { cwd, env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  groups.add(child.pid!);
-  child.on("exit", () => groups.delete(child.pid!));
-  return child;
-}
-
-function runToEnd(argv: string[], cwd: string, logPath: string): Promise<number | null> {
-  return new Promise((resolve) => spawnWrangler(argv, cwd, logPath).on("exit", (code) => resolve(code)));
-}
-
-/** TERM, then KILL after a grace period, to one process group this run started. */
-export async function stopGroup(pgid: number): Promise<void> {
-  await stopProcessGroup(pgid, STOP_GRACE_MS);
-  groups.delete(pgid);
-}
-
-export async function stopAll(): Promise<void> {
-  await Promise.all([...groups].map(stopGroup));
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
+  const ferry = await startWranglerDev({
+    cwd: opts.ws.appDir,
+    logPath: path.join(opts.ws.dir, `wrangler-${opts.name}.log`),
+    port,
+    inspectorPort,
+    persistTo: state,
+    vars: { ...fakeVars(opts.fakeUrl, FAKE_KEY, API_TOKEN), ...opts.extraVars },
   });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  return { url: ferry.url, inspectorPort, pgid: ferry.pgid, stop: ferry.stop };
 }
 
 // ---------- the processes of one instance, from /proc (Linux only; elsewhere: nothing) ----------

@@ -1,7 +1,7 @@
 // Exactly-once check: every recorded conversation against its thread's messages, from the fake's
 // own state. Orphans (conversations tagged with a thread but not the one recorded for it) are
 // counted apart: an interrupted conversation create can leave one by design, and ferry flags it.
-import type { ConversationSnapshot, FakeState, ThreadMessage } from "../test/fake-openai/index";
+import type { ConversationSnapshot, FakeState, ThreadMessage } from "../fake-openai/index";
 
 export interface Verification {
   threads: number;

@@ -1,13 +1,14 @@
 // `npm run dev`: ferry on this machine with no OpenAI account. Starts the fake OpenAI (demo
 // data), applies the D1 migrations locally, runs `wrangler dev` against the fake, waits for
 // /healthz and prints curl lines to try. `--demo` also migrates the demo threads. Ctrl-C stops all.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import net from "node:net";
 import path from "node:path";
-import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai/index";
-import { stopGroup } from "./process-group";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../fake-openai/index";
+import type { ThreadMigration } from "../src/handlers/http/schemas";
+import { DEMO_WEBHOOK_SECRET } from "./demo-secrets";
+import { applyMigrations, fakeVars, portFree, startWranglerDev, stopAll } from "./local-ferry";
 
 const HELP = `Usage: npm run dev [-- --demo | --real | --help]
 
@@ -31,28 +32,17 @@ const WORKER_PORT = 8787;
 const FAKE_PORT = 8788;
 const FAKE_KEY = "sk-local-fake";
 const DEV_TOKEN = "dev-token";
-const DEMO_WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"; // the Standard Webhooks docs example
 const FAKE_STATE_DIR = ".wrangler/dev-fake";
-const HEALTH_TIMEOUT_MS = 120_000;
 
-const args = new Set(process.argv.slice(2));
-if (args.has("--help") || args.has("-h")) {
+const { demo, real, help } = parseCommandLine();
+if (help) {
   console.log(HELP);
   process.exit(0);
 }
-for (const a of args) if (!["--demo", "--real"].includes(a)) fail(`unknown option ${a}\n\n${HELP}`);
-const real = args.has("--real");
-if (real && args.has("--demo")) fail("--demo migrates the fake's demo threads; it cannot be combined with --real");
+if (real && demo) fail("--demo migrates the fake's demo threads; it cannot be combined with --real");
 
-const root = path.resolve(import.meta.dirname, "..");
-process.chdir(root);
-// Run wrangler's own entry with this node directly: no npx/shell in between, so the process
-// group we create below holds exactly wrangler, its CLI child and workerd.
-const wranglerJs = path.join(path.dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin/wrangler.js");
-// Never prompt (CI=true skips the migrations confirmation) and never phone home.
-const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+process.chdir(path.resolve(import.meta.dirname, ".."));
 
-const children = new Set<ChildProcess>();
 let fake: FakeOpenAI | undefined;
 let stopping = false;
 
@@ -84,74 +74,30 @@ async function main(): Promise<void> {
     if (!devVars.WEBHOOK_SECRET) vars.WEBHOOK_SECRET = DEMO_WEBHOOK_SECRET;
   } else {
     fake = await startFakeOpenAI({ port: (await portFree(FAKE_PORT)) ? FAKE_PORT : 0, apiKeys: [FAKE_KEY], seed: "demo" });
-    // Override every setting that could point at the real API, so keys in a .dev.vars never leave the machine.
-    Object.assign(vars, {
-      OPENAI_BASE_URL: `${fake.url}/v1`,
-      ASSISTANTS_BASE_URL: `${fake.url}/v1`,
-      OPENAI_API_KEY: FAKE_KEY,
-      ASSISTANTS_API_KEY: FAKE_KEY,
-      API_TOKEN: DEV_TOKEN,
-      WEBHOOK_SECRET: DEMO_WEBHOOK_SECRET,
-    });
+    Object.assign(vars, fakeVars(fake.url, FAKE_KEY, DEV_TOKEN));
     persistTo = FAKE_STATE_DIR;
     rmSync(FAKE_STATE_DIR, { recursive: true, force: true });
     console.log(`[dev] fake OpenAI on ${fake.url}/v1 (key ${FAKE_KEY})`);
   }
-  const persist = persistTo ? ["--persist-to", persistTo] : [];
 
   console.log("[dev] applying D1 migrations to the local database");
-  const code = await new Promise<number | null>((resolve) =>
-    wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist]).on("exit", resolve),
-  );
-  if (code !== 0) throw new Error(`wrangler d1 migrations apply exited with ${code}`);
+  await applyMigrations({ persistTo });
 
-  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const dev = wrangler([
-    "dev", "--local", "--ip", "127.0.0.1", "--port", String(WORKER_PORT), "--test-scheduled",
-    "--show-interactive-dev-session=false", ...persist, ...varArgs,
-  ]);
-  dev.on("exit", (c, sig) => {
+  const dev = await startWranglerDev({
+    port: WORKER_PORT,
+    persistTo,
+    vars,
+    flags: ["--test-scheduled"],
+    onSlowStart: () => console.log("[dev] still waiting for /healthz: look above for a build error (wrangler reloads when src/ changes)"),
+  });
+  dev.child.on("exit", (c, sig) => {
     if (stopping) return;
     console.error(`\n[dev] wrangler dev exited (${sig ?? c}); stopping`);
     void shutdown(c || 1);
   });
 
-  const base = `http://127.0.0.1:${WORKER_PORT}`;
-  await waitHealthy(`${base}/healthz`);
-  printBanner(base, token);
-  if (args.has("--demo")) await runDemo(base, token);
-}
-
-/** Spawns wrangler in its own process group so shutdown can signal the whole tree at once. */
-function wrangler(argv: string[]): ChildProcess {
-  const child = spawn(process.execPath, [wranglerJs, ...argv], {
-    env: childEnv,
-    stdio: ["ignore", "inherit", "inherit"], // no stdin: no hotkeys, no prompts
-    detached: true,
-  });
-  children.add(child);
-  child.on("exit", () => children.delete(child));
-  return child;
-}
-
-async function waitHealthy(url: string): Promise<void> {
-  const started = Date.now();
-  let hinted = false;
-  while (!stopping) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    const waited = Date.now() - started;
-    if (waited > HEALTH_TIMEOUT_MS) throw new Error(`${url} did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000}s`);
-    if (waited > 20_000 && !hinted) {
-      hinted = true;
-      console.log("[dev] still waiting for /healthz: look above for a build error (wrangler reloads when src/ changes)");
-    }
-    await sleep(300);
-  }
+  printBanner(dev.url, token);
+  if (demo) await runDemo(dev.url, token);
 }
 
 function printBanner(base: string, token: string): void {
@@ -178,14 +124,6 @@ function printBanner(base: string, token: string): void {
   }
   lines.push("Ctrl-C stops everything.", "");
   console.log(lines.join("\n"));
-}
-
-interface ThreadMigration {
-  thread_id: string;
-  status: string;
-  conversation_id: string | null;
-  messages_migrated: number;
-  warnings: unknown[];
 }
 
 /** Migrates each demo thread via the API; a 202 means the queue finishes it, so poll the lookup. */
@@ -218,7 +156,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log("\n[dev] stopping");
-  await Promise.all([...children].map((c) => stopGroup(c.pid!)));
+  await stopAll();
   await fake?.close();
   process.exit(code);
 }
@@ -233,15 +171,13 @@ function readDevVars(): Record<string, string> {
   return out;
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().once("error", () => resolve(false));
-    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+function parseCommandLine() {
+  try {
+    const options = { demo: { type: "boolean" }, real: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+    return parseArgs({ args: process.argv.slice(2), options }).values;
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${HELP}`);
+  }
 }
 
 function fail(msg: string): never {

@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startFakeOpenAI } from "./fake-openai";
+import { startFakeOpenAI } from "../fake-openai";
 
 // One fake OpenAI for the whole run; tests reach it (and its /__control API)
 // through the URL provided here.

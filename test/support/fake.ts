@@ -1,8 +1,8 @@
 import { minimumCalls as contractMinimum } from "../../src/migration/cost";
 // Drives the fake OpenAI server from tests running inside workerd (fetch only).
 import { inject } from "vitest";
-import type { AssistantObject, AssistantSeed, CallRecord, ConversationSnapshot, FaultRule, ThreadSpec, VectorStoreSnapshot, VectorStoreSpec } from "../fake-openai";
-import type { ConfigPatch } from "../fake-openai";
+import type { AssistantObject, AssistantSeed, CallRecord, ConversationSnapshot, FaultRule, ThreadSpec, VectorStoreSnapshot, VectorStoreSpec } from "../../fake-openai";
+import type { ConfigPatch } from "../../fake-openai";
 
 const base = () => inject("fakeOpenAIUrl");
 

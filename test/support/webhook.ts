@@ -1,8 +1,9 @@
 import { Webhook } from "standardwebhooks";
+import { DEMO_WEBHOOK_SECRET } from "../../scripts/demo-secrets";
 import { api, type EnvOverrides } from "./ferry";
 
 /** The secret the test Worker is configured with (vitest.config.ts). */
-export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+export const SECRET = DEMO_WEBHOOK_SECRET;
 export const OTHER_SECRET = "whsec_dGhpcyBpcyBhbm90aGVyIHNlY3JldCBrZXk=";
 
 let n = 0;

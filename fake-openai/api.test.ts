@@ -1,7 +1,7 @@
 // The fake OpenAI must reject what the real API rejects and fail the way the
 // real API fails; otherwise ferry's tests prove nothing. These tests pin that.
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, BETA, call, ctl } from "./fake-openai/http-client";
+import { api, BETA, call, ctl } from "./http-client";
 
 const userItem = (text: string) => ({ type: "message", role: "user", content: [{ type: "input_text", text }] });
 const newConversation = async (items: unknown[] = []) => (await api("POST", "/conversations", { items })).body.id as string;

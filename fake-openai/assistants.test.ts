@@ -2,7 +2,7 @@
 // must behave like api.openai.com, so ferry's files backfill (contract §5) is
 // tested against the real shapes, limits and header rules.
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, BETA, BETA_V1, call, ctl } from "./fake-openai/http-client";
+import { api, BETA, BETA_V1, call, ctl } from "./http-client";
 
 const seedAssistant = async (spec: object = {}) => (await ctl("POST", "/assistants", spec)).id as string;
 const seedFiles = async (n: number, prefix = "f") =>

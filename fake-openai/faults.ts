@@ -41,6 +41,14 @@ export interface RandomFaults {
   seed: number;
 }
 
+/**
+ * The seeded chaos the repo runs ferry under: the bench's "under faults" part and the backfill
+ * chaos test (which leaves out commit-then-fail, see there).
+ */
+export const FAULT_MIX = { rate500: 0.1, rate429: 0.05, retryAfter: 1, rateCommitThenFail: 0.05, seed: 7 } as const satisfies RandomFaults;
+/** Random faults switched off (the state after a reset). */
+export const NO_RANDOM_FAULTS = { rate500: 0, rate429: 0, rateCommitThenFail: 0 } as const satisfies Partial<RandomFaults>;
+
 export interface Fault {
   status?: number;
   retryAfter?: number | null;

@@ -2,7 +2,7 @@
 // for the local dev run and for quick manual checks (`seed: "demo"`).
 
 import type { FakeState } from "./state";
-import type { Obj } from "./validate";
+import type { Obj } from "./schema";
 
 /** A text part whose annotation indexes point at `marker` inside `value`, as the API computes them. */
 function annotatedText(value: string, marker: string, annotation: Obj): Obj {

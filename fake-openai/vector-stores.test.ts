@@ -3,7 +3,7 @@
 // poll-by-queue-message backfill (contract §5) can be tested step by step.
 import OpenAI from "openai";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { api, call, ctl } from "./fake-openai/http-client";
+import { api, call, ctl } from "./http-client";
 
 const seedFiles = async (n: number, prefix = "f", bytes = 1000) =>
   (

@@ -1,0 +1,177 @@
+// Assistants threads and their messages (+ the legacy v1 MessageFiles): the store, the /v1 reads
+// ferry makes, and seeding over /__control. Who may call these routes (beta header, shutdown)
+// is decided by the Assistants API gate in assistants.ts.
+
+import { ApiError, invalid, notFound } from "./errors";
+import { newId, nowSec } from "./ids";
+import { checkListQuery, paginate, type ListQuery, type Page } from "./pagination";
+import { route, type Route } from "./routes";
+import { checkMetadata, type Metadata, type Obj } from "./schema";
+
+export interface MessageSpec {
+  role: "user" | "assistant";
+  /** A string becomes one text part; an array is stored as given (tests may craft odd parts). */
+  content: string | Obj[];
+  attachments?: Obj[];
+  metadata?: Metadata;
+  assistant_id?: string | null;
+  run_id?: string | null;
+  /** What `GET /v1/threads/{id}/messages/{mid}/files` (assistants=v1) lists: v1 MessageFiles. */
+  v1_file_ids?: string[];
+}
+export interface ThreadSpec {
+  id?: string;
+  metadata?: Metadata;
+  tool_resources?: Obj | null;
+  messages?: MessageSpec[];
+  /** Append N alternating user/assistant plain-text messages "message i". */
+  generate?: number;
+}
+
+export interface ThreadMessage {
+  id: string;
+  object: "thread.message";
+  created_at: number;
+  thread_id: string;
+  status: "completed";
+  incomplete_details: null;
+  completed_at: number | null;
+  incomplete_at: null;
+  role: "user" | "assistant";
+  content: Obj[];
+  assistant_id: string | null;
+  run_id: string | null;
+  attachments: Obj[];
+  metadata: Metadata;
+}
+export interface MessageFileObject {
+  id: string;
+  object: "thread.message.file";
+  created_at: number;
+  message_id: string;
+}
+interface ThreadRecord {
+  id: string;
+  created_at: number;
+  metadata: Metadata;
+  tool_resources: Obj | null;
+  messages: ThreadMessage[];
+  /** v1 MessageFiles by message id; not part of the v2 message object. */
+  v1Files: Map<string, MessageFileObject[]>;
+}
+
+export class ThreadStore {
+  private threads = new Map<string, ThreadRecord>();
+
+  create(spec: ThreadSpec = {}): string {
+    const id = spec.id ?? newId("thread_", 24);
+    if (this.threads.has(id)) throw new ApiError(409, `Thread '${id}' already exists.`, "invalid_request_error", "id");
+    const thread: ThreadRecord = {
+      id,
+      created_at: nowSec(),
+      metadata: checkMetadata(spec.metadata),
+      tool_resources: spec.tool_resources === undefined ? {} : spec.tool_resources,
+      messages: [],
+      v1Files: new Map(),
+    };
+    this.appendTo(thread, spec); // validates before the thread becomes visible
+    this.threads.set(id, thread);
+    return id;
+  }
+
+  delete(id: string): boolean {
+    return this.threads.delete(id);
+  }
+
+  append(threadId: string, spec: Pick<ThreadSpec, "messages" | "generate">): string[] {
+    return this.appendTo(this.thread(threadId), spec);
+  }
+
+  get(id: string) {
+    const t = this.thread(id);
+    return { id: t.id, object: "thread", created_at: t.created_at, metadata: t.metadata, tool_resources: t.tool_resources };
+  }
+
+  listMessages(threadId: string, q: ListQuery, runId?: string): Page<ThreadMessage> {
+    const t = this.thread(threadId);
+    const all = runId ? t.messages.filter((m) => m.run_id === runId) : t.messages;
+    return paginate(all, q, "message");
+  }
+
+  /** The v1 MessageFiles list (OpenAI-Beta: assistants=v1). */
+  listMessageFiles(threadId: string, messageId: string, q: ListQuery): Page<MessageFileObject> {
+    const t = this.thread(threadId);
+    if (!t.messages.some((m) => m.id === messageId)) throw notFound(`No message found with id '${messageId}'.`);
+    return paginate(t.v1Files.get(messageId) ?? [], q, "message file");
+  }
+
+  private thread(id: string): ThreadRecord {
+    const t = this.threads.get(id);
+    if (!t) throw notFound(`No thread found with id '${id}'.`);
+    return t;
+  }
+
+  private appendTo(thread: ThreadRecord, spec: Pick<ThreadSpec, "messages" | "generate">): string[] {
+    const specs = [...(spec.messages ?? [])];
+    const n = thread.messages.length + specs.length;
+    for (let i = 0; i < (spec.generate ?? 0); i++)
+      specs.push({ role: (n + i) % 2 === 0 ? "user" : "assistant", content: `message ${n + i + 1}` });
+    specs.forEach((m, i) => {
+      if (m?.role !== "user" && m?.role !== "assistant")
+        throw invalid(`messages[${i}].role`, "Invalid value. Supported values are: 'user' and 'assistant'.");
+      if (typeof m.content !== "string" && !Array.isArray(m.content))
+        throw invalid(`messages[${i}].content`, "Invalid type: expected a string or an array of content parts.", "invalid_type");
+      checkMetadata(m.metadata, `messages[${i}].metadata`);
+    });
+    // Everything is checked above, so nothing below can fail halfway.
+    const built = specs.map((m) => {
+      // Strictly increasing created_at, as messages written one after another.
+      const created_at = Math.max(nowSec(), (thread.messages.at(-1)?.created_at ?? thread.created_at - 1) + 1);
+      const assistant = m.role === "assistant";
+      const msg: ThreadMessage = {
+        id: newId("msg_", 24),
+        object: "thread.message",
+        created_at,
+        thread_id: thread.id,
+        status: "completed",
+        incomplete_details: null,
+        completed_at: assistant ? created_at : null,
+        incomplete_at: null,
+        role: m.role,
+        content: typeof m.content === "string" ? [{ type: "text", text: { value: m.content, annotations: [] } }] : m.content,
+        // As the API reports messages added with messages.create: no assistant, no run.
+        assistant_id: m.assistant_id ?? null,
+        run_id: m.run_id ?? null,
+        attachments: m.attachments ?? [],
+        metadata: checkMetadata(m.metadata),
+      };
+      thread.messages.push(msg);
+      if (m.v1_file_ids?.length) {
+        thread.v1Files.set(msg.id, m.v1_file_ids.map((id) => ({ id, object: "thread.message.file", created_at, message_id: msg.id })));
+      }
+      return msg;
+    });
+    return built.map((m) => m.id);
+  }
+}
+
+/** Served only with `OpenAI-Beta: assistants=v1` (see the gate in assistants.ts). */
+export const V1_MESSAGE_FILES = "/v1/threads/{id}/messages/{message_id}/files";
+
+export const threadRoutes: Route[] = [
+  route("GET", "/v1/threads/{id}", (c) => c.state.threads.get(c.params.id)),
+  route("GET", "/v1/threads/{id}/messages", (c) =>
+    c.state.threads.listMessages(c.params.id, checkListQuery(c.query, true), c.query.get("run_id") ?? undefined),
+  ),
+  route("GET", V1_MESSAGE_FILES, (c) => c.state.threads.listMessageFiles(c.params.id, c.params.message_id, checkListQuery(c.query, true))),
+
+  route("POST", "/__control/threads", (c) => ({ id: c.state.threads.create(c.body() as ThreadSpec) })),
+  route("DELETE", "/__control/threads/{id}", (c) => {
+    if (!c.state.threads.delete(c.params.id)) throw notFound(`No thread found with id '${c.params.id}'.`);
+    return { id: c.params.id, deleted: true };
+  }),
+  route("POST", "/__control/threads/{id}/messages", (c) => {
+    const b = c.body() as { messages?: MessageSpec[]; generate?: number };
+    return { ids: c.state.threads.append(c.params.id, b) };
+  }),
+];
