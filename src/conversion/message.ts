@@ -86,11 +86,23 @@ function annotations(
     const filename = filenames.get(fileId);
     if (filename === undefined) {
       // A citation of a file the API no longer holds would fail the whole write; the text stays.
-      warn("citation_file_missing", `cited file ${fileId} no longer exists; the citation was dropped, its text kept`);
+      warn("citation_file_missing", `cited file ${fileId} is not on the target (deleted, or never copied there); the citation was dropped, its text kept`);
       return [];
     }
     return [{ type: "file_citation", file_id: fileId, filename, index: a.start_index }];
   });
+}
+
+/** Distinct file ids the messages' parts name besides citations: user images and assistant file paths. */
+export function otherFileIds(messages: readonly SourceMessage[]): string[] {
+  const ids = new Set<string>();
+  for (const m of messages) {
+    for (const part of m.content) {
+      if (part.type === "image_file" && m.role === "user") ids.add(part.image_file.file_id);
+      if (part.type === "text" && m.role === "assistant") for (const a of part.text.annotations) if (a.type === "file_path") ids.add(a.file_path.file_id);
+    }
+  }
+  return [...ids];
 }
 
 /** Distinct file ids cited by assistant text in these messages: the files whose names the conversion needs. */

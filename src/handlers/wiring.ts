@@ -41,6 +41,7 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
     toolCalls: config.toolCalls,
+    filesElsewhere: new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host,
   };
 }
 

@@ -1,7 +1,7 @@
 import { type Budget, BudgetExhausted } from "../client/budget";
 import { AmbiguousWrite, CallFailure, describeFailure, RateLimited, Rejected, SourceGone } from "../client/errors";
 import { blamedFile, type UnusableFile, withoutFiles } from "../conversion/file-references";
-import { citedFileIds, convertMessage } from "../conversion/message";
+import { citedFileIds, convertMessage, otherFileIds } from "../conversion/message";
 import { planRun, type RunPlan, type SourceStep, withToolHistory } from "../conversion/run-steps";
 import { convertMetadata } from "../conversion/metadata";
 import { type AttachedFiles, collectAttachments, noAttachedFiles } from "../conversion/tool-resources";
@@ -47,6 +47,8 @@ export interface MigrationDeps {
   orphanSafeCreate?: boolean;
   /** MIGRATE_TOOL_CALLS (contract §3.1); default auto. */
   toolCalls?: ToolCallsMode;
+  /** The source's files live on another host: every file a message names is checked on the target (contract §6.1). */
+  filesElsewhere?: boolean;
   now?: () => number;
 }
 
@@ -108,6 +110,8 @@ class ThreadRun {
   private reconcileFirst: boolean;
   private metadata: Record<string, string> = {};
   private readonly filenames = new Map<string, string>();
+  /** Files already read on the target during this run. */
+  private readonly filesRead = new Set<string>();
   /** Files the target refused or lacks, left out of every item from then on. */
   private readonly unusableFiles = new Map<string, UnusableFile>();
   /** Converted messages not yet written: less than one write's worth plus one page, never more. */
@@ -222,12 +226,19 @@ class ThreadRun {
     }
   }
 
-  /** One file read per distinct cited file (contract §4.2): citations need the file's name. */
+  /**
+   * One file read per distinct cited file (contract §4.2): citations need the file's name. When the
+   * source's files live elsewhere, the other files messages name are read on the target too, and one
+   * it lacks becomes a text pointer (contract §6.1) instead of failing the write.
+   */
   private async resolveFilenames(messages: readonly SourceMessage[]): Promise<void> {
-    for (const fileId of citedFileIds(messages)) {
-      if (this.filenames.has(fileId)) continue;
+    const others = this.deps.filesElsewhere ? otherFileIds(messages) : [];
+    for (const fileId of [...citedFileIds(messages), ...others]) {
+      if (this.filesRead.has(fileId)) continue;
+      this.filesRead.add(fileId);
       const name = await this.target.getFilename(fileId);
       if (name !== null) this.filenames.set(fileId, name);
+      else if (others.includes(fileId)) this.unusableFiles.set(fileId, "file_not_on_target");
     }
   }
 
