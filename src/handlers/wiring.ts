@@ -40,8 +40,7 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
     budget,
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
-    toolCalls: config.toolCalls,
-    filesElsewhere: new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host,
+    reading: { toolCalls: config.toolCalls, filesElsewhere: new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host },
   };
 }
 
