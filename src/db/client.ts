@@ -3,7 +3,8 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as schema from "./schema";
 
-export type Database = DrizzleD1Database<typeof schema>;
+/** drizzle over D1, with the raw binding (`$client`) for the few statements drizzle cannot build. */
+export type Database = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
 const instances = new WeakMap<D1Database, Database>();
 

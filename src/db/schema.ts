@@ -3,9 +3,13 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 import type { PromptSpec } from "../conversion/prompt-spec";
 import type { AttachedFiles, SourceToolResources, ToolResources } from "../conversion/tool-resources";
 import type { MigrationWarning } from "../conversion/types";
+import type { ExportLocation } from "../exports/location";
 
 export const THREAD_STATUSES = ["pending", "migrating", "migrated", "failed", "source_unavailable"] as const;
 export type ThreadStatus = (typeof THREAD_STATUSES)[number];
+
+/** Where a thread is read from: a live Assistants-compatible API, or an uploaded export (contract §6). */
+export const THREAD_SOURCES = ["api", "export"] as const;
 
 /** Where an owner's files stand: being attached/ingested, all settled, or not checkable. */
 export const FILES_STATUSES = ["ingesting", "synced", "failed", "source_unavailable"] as const;
@@ -24,6 +28,10 @@ export const threads = sqliteTable(
   {
     threadId: text("thread_id").primaryKey(),
     status: text("status", { enum: THREAD_STATUSES }).notNull().default("pending"),
+    source: text("source", { enum: THREAD_SOURCES }).notNull().default("api"),
+    // An exported thread: the export that registered it, and where its lines are.
+    exportId: text("export_id"),
+    exportLocation: text("export_location", { mode: "json" }).$type<ExportLocation>(),
     conversationId: text("conversation_id"),
     messagesMigrated: integer("messages_migrated").notNull().default(0),
     // Items written in all (tool items included), and how many of the entry after the cursor already are.
@@ -152,4 +160,77 @@ export const storeFiles = sqliteTable(
     updatedAt: integer("updated_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.ownerId, t.fileId] }), index("store_files_batch").on(t.batchId), index("store_files_status").on(t.status)],
+);
+
+export const EXPORT_STATUSES = ["ingesting", "ingested", "failed"] as const;
+export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+
+/** A thread of the export whose lines run on past the last checkpoint. */
+export interface OpenThread {
+  threadId: string;
+  location: ExportLocation;
+  lastLine: number;
+}
+
+export interface Rejection {
+  line: number;
+  reason: string;
+}
+
+/**
+ * One uploaded (or registered) export and its ingestion's checkpoint: the next byte and line to
+ * read, the thread whose lines continue past it, and what was found so far (contract §6.2).
+ */
+export const threadExports = sqliteTable("exports", {
+  id: text("id").primaryKey(),
+  status: text("status", { enum: EXPORT_STATUSES }).notNull().default("ingesting"),
+  /** What was uploaded or registered. */
+  uploadKey: text("upload_key").notNull(),
+  format: text("format", { enum: ["ndjson", "json"] }).notNull(),
+  /** The NDJSON ingestion reads: the upload itself, or a JSON document re-written one element a line. */
+  linesKey: text("lines_key"),
+  bytes: integer("bytes").notNull(),
+  offset: integer("offset").notNull().default(0),
+  lines: integer("lines").notNull().default(0),
+  openThread: text("open_thread", { mode: "json" }).$type<OpenThread>(),
+  threadsFound: integer("threads_found").notNull().default(0),
+  threadsRegistered: integer("threads_registered").notNull().default(0),
+  linesRejected: integer("lines_rejected").notNull().default(0),
+  rejections: text("rejections", { mode: "json" }).$type<Rejection[]>().notNull().default(sql`'[]'`),
+  error: text("error", { mode: "json" }).$type<StoredError>(),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+  ingestedAt: integer("ingested_at"),
+});
+export type ExportRow = typeof threadExports.$inferSelect;
+
+/**
+ * Each thread an export holds, by the checkpoint (`chunk`: its start offset) that found it: a thread
+ * id that comes back after another thread is told apart from one seen before by this row.
+ */
+export const exportThreads = sqliteTable(
+  "export_threads",
+  {
+    exportId: text("export_id").notNull(),
+    threadId: text("thread_id").notNull(),
+    firstLine: integer("first_line").notNull(),
+    lastLine: integer("last_line").notNull(),
+    chunk: integer("chunk").notNull(),
+    location: text("location", { mode: "json" }).$type<ExportLocation>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.exportId, t.threadId] }), index("export_threads_chunk").on(t.exportId, t.chunk)],
+);
+
+/**
+ * The chunks of an export already committed, by start offset. Committing a chunk inserts its row in
+ * the same atomic batch, so a second worker on the same chunk (a redelivered message) fails whole.
+ */
+export const exportChunks = sqliteTable(
+  "export_chunks",
+  {
+    exportId: text("export_id").notNull(),
+    start: integer("start").notNull(),
+    end: integer("end").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.exportId, t.start] })],
 );
