@@ -48,6 +48,8 @@ export type WarningCode =
   | "possible_orphan_conversation"
   | "incomplete_message"
   | "file_not_on_target"
+  // Exports (contract §6.2): a flat transcript holds text only.
+  | "lossy_export"
   // Run steps (contract §3.1): tool history that could not be kept as it was.
   | "tool_output_missing"
   | "tool_call_summarized"

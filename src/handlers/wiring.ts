@@ -5,9 +5,13 @@ import { readConfig } from "../config";
 import { readAssistantTools, saveAssistantTools } from "../db/assistants";
 import { createDb, type Database } from "../db/client";
 import type { FilesDeps } from "../files/vector-store";
-import type { MigrationDeps } from "../migration/engine";
+import type { ThreadRow } from "../db/schema";
+import type { IngestDeps } from "../exports/ingest";
+import type { Connection, MigrationDeps } from "../migration/engine";
 import type { Invocation } from "../migration/follow-ups";
+import { migrationsQueue } from "../queue/messages";
 import { type AssistantToolsCache, AssistantsApi } from "../source/assistants-api";
+import { ExportSource } from "../source/export-source";
 import { OpenAITarget } from "../target/openai-target";
 
 /** The subrequests one invocation may spend, across every thread it migrates. */
@@ -22,7 +26,27 @@ function connect(env: Env, budget: Budget, fence?: () => Promise<void>) {
   const core = new CallCore(budget, fence);
   return {
     source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs), assistantTools(createDb(env.DB))),
-    target: new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs)),
+    target: target(env, core),
+  };
+}
+
+function target(env: Env, core: CallCore): OpenAITarget {
+  const config = readConfig(env);
+  return new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs));
+}
+
+/**
+ * An exported thread is read from the EXPORTS bucket (contract §6.2), within the same budget and
+ * behind the same fence; its files were never on the target's host, so each one a message names is
+ * checked there, as for a cross-host source (contract §6.1).
+ */
+function connectExport(env: Env, budget: Budget, row: ThreadRow, fence: () => Promise<void>): Connection {
+  if (!row.exportLocation) throw new Error(`thread ${row.threadId} is an export thread without a location`);
+  const config = readConfig(env);
+  return {
+    source: new ExportSource(env.EXPORTS, row.threadId, row.exportLocation, budget, fence),
+    target: target(env, new CallCore(budget, fence)),
+    reading: { toolCalls: config.toolCalls, filesElsewhere: true },
   };
 }
 
@@ -36,7 +60,7 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
   const config = readConfig(env);
   return {
     db: createDb(env.DB),
-    connect: (_row, fence) => connect(env, budget, fence),
+    connect: (row, fence) => (row.source === "export" ? connectExport(env, budget, row, fence) : connect(env, budget, fence)),
     budget,
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
@@ -47,4 +71,8 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
 export function filesDeps(env: Env, budget: Budget): FilesDeps {
   const { source, target } = connect(env, budget);
   return { db: createDb(env.DB), budget, source, target, now: Date.now };
+}
+
+export function ingestDeps(env: Env, budget: Budget): IngestDeps {
+  return { db: createDb(env.DB), bucket: env.EXPORTS, queue: migrationsQueue(env), budget, now: Date.now };
 }

@@ -31,6 +31,8 @@ const RECENT_MESSAGES = 20;
 export interface Connection {
   source: ThreadSource;
   target: ConversationTarget;
+  /** How this source is read, where it differs from the deployment's (an export's files are checked on the target). */
+  reading?: ReadOptions;
 }
 
 export interface MigrationDeps {
@@ -111,7 +113,7 @@ class ThreadRun {
     private readonly now: () => number,
   ) {
     this.threadId = row.threadId;
-    const { source, target } = deps.connect(row, () => this.fence());
+    const { source, target, reading } = deps.connect(row, () => this.fence());
     this.target = target;
     this.progress = {
       conversationId: row.conversationId,
@@ -127,7 +129,7 @@ class ThreadRun {
       attachedFiles: row.attachedFiles ?? noAttachedFiles(),
       metadataOverflow: row.metadataOverflow,
     };
-    this.reader = new ThreadReader(source, target, row.threadId, deps.reading, (w) => this.warn(w), row.entryItemsWritten);
+    this.reader = new ThreadReader(source, target, row.threadId, reading ?? deps.reading, (w) => this.warn(w), row.entryItemsWritten);
     this.leaseUntil = row.leaseUntil ?? 0;
     this.reconcileFirst = row.needsReconcile && row.conversationId !== null;
     if (row.needsReconcile && !row.conversationId) {

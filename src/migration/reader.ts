@@ -57,7 +57,7 @@ export class ThreadReader {
   async readThread(): Promise<ConvertedMetadata & { toolResources: SourceToolResources | null }> {
     const thread = await this.source.getThread(this.threadId);
     const converted = convertMetadata(thread.metadata, this.threadId);
-    this.warn(converted.warnings);
+    this.warn([...(thread.warnings ?? []), ...converted.warnings]);
     return { ...converted, toolResources: thread.toolResources };
   }
 

@@ -1,10 +1,12 @@
 import type { SourceStep } from "../conversion/run-steps";
-import type { SourceMessage } from "../conversion/types";
+import type { MigrationWarning, SourceMessage } from "../conversion/types";
 import type { SourceToolResources } from "../conversion/tool-resources";
 
 export interface SourceThread {
   metadata: Record<string, unknown> | null;
   toolResources: SourceToolResources | null;
+  /** What the source itself cannot give of the thread (an export that holds text only, say). */
+  warnings?: MigrationWarning[];
 }
 
 export interface Page<T> {
