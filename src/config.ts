@@ -22,6 +22,8 @@ export interface Config {
   queueConcurrency: number;
   /** Per-call timeout; a lease always outlives it, so a stale holder's write cannot land after a takeover. */
   requestTimeoutMs: number;
+  /** The largest export `POST /v1/exports` takes: the platform's request size for the account's plan. */
+  exportUploadMaxBytes: number;
 }
 
 export const TOOL_CALLS_MODES = ["auto", "always", "never"] as const;
@@ -35,6 +37,7 @@ export interface OptionalVars {
   QUEUE_SUBREQUEST_BUDGET?: string;
   OPENAI_TIMEOUT_MS?: string;
   QUEUE_CONCURRENCY?: string;
+  EXPORT_UPLOAD_MAX_BYTES?: string;
 }
 type Vars = Env & OptionalVars;
 
@@ -91,6 +94,8 @@ function parse(env: Vars): Config | ConfigInvalid {
     queueBudget: read.positiveInt("QUEUE_SUBREQUEST_BUDGET", 900),
     queueConcurrency: read.positiveInt("QUEUE_CONCURRENCY", 6),
     requestTimeoutMs: read.positiveInt("OPENAI_TIMEOUT_MS", 20_000),
+    // 100 MB is what Cloudflare accepts in one request on the Free and Pro plans (Business 200, Enterprise 500).
+    exportUploadMaxBytes: read.positiveInt("EXPORT_UPLOAD_MAX_BYTES", 100 * 1000 * 1000),
   };
   return problems.length ? new ConfigInvalid(problems) : config;
 }

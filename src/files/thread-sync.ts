@@ -57,7 +57,8 @@ export async function syncThreadFiles(deps: FilesDeps, threadId: string): Promis
  * cannot pay for another page (null: continue later). A source without v1 is recorded, not retried.
  */
 async function v1MessageFiles(deps: FilesDeps, row: ThreadRow, warnings: MigrationWarning[]): Promise<string[] | null> {
-  if (!row.cursor) return [];
+  // An exported thread has no live source to ask: its attachments are all there is.
+  if (!row.cursor || row.source === "export") return [];
   const { source, budget } = deps;
   try {
     const scan = row.filesScan ?? { after: null, fileIds: await source.listV1MessageFiles(row.threadId, row.cursor) };

@@ -1,5 +1,6 @@
 import { failAssistant, recordAssistantError } from "../db/assistants";
 import type { Database } from "../db/client";
+import { failExport, recordExportError } from "../db/exports";
 import { failBatch } from "../db/files";
 import { failRun, recordRunError } from "../db/runs";
 import type { StoredError } from "../db/schema";
@@ -26,6 +27,10 @@ const failThread = (db: Database, threadId: string, now: number) => markDeadLett
 const isThread = (ownerId: string) => THREAD_ID.test(ownerId);
 
 const OBJECTS: { [K in Kind]: MessageObject<K> } = {
+  ingest_export: {
+    recordError: (db, m, error, now) => recordExportError(db, m.export_id, error, now),
+    fail: (db, m, now) => failExport(db, m.export_id, null, now),
+  },
   migrate_thread: { fail: (db, m, now) => failThread(db, m.thread_id, now) },
   continue_thread: { fail: (db, m, now) => failThread(db, m.thread_id, now) },
   backfill_page: {

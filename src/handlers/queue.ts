@@ -10,12 +10,13 @@ import { discoverAssistants } from "../files/discovery";
 import { followFileBatch, followStarted } from "../files/follow";
 import { syncThreadFiles } from "../files/thread-sync";
 import { StoreBusy } from "../files/vector-store";
+import { ingestExport } from "../exports/ingest";
 import { migrateThread } from "../migration/engine";
 import { queueFollowUps } from "../migration/follow-ups";
 import { migrationsQueue, QueueMessage, type MigrationsQueue } from "../queue/messages";
 import { redeliverySeconds } from "../retry";
 import { recordFailedDelivery } from "./message-objects";
-import { filesDeps, invocationBudget, migrationDeps } from "./wiring";
+import { filesDeps, ingestDeps, invocationBudget, migrationDeps } from "./wiring";
 
 /** What becomes of one queue message. */
 export type Disposition = { ack: true } | { retry: true; delaySeconds: number };
@@ -77,6 +78,10 @@ async function handle(message: QueueMessage, env: Env, db: Database, queue: Migr
     }
     case "follow_file_batch":
       await followFileBatch(filesDeps(env, budget), queue, message);
+      return ACK;
+    case "ingest_export":
+      // An export too long for one invocation continues from its checkpoint in the next.
+      if ((await ingestExport(ingestDeps(env, budget), message.export_id)) === "more") await queue.send(message);
       return ACK;
     case "migrate_thread":
     case "continue_thread": {

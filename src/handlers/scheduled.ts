@@ -1,5 +1,6 @@
 import { startBackfill } from "../backfill/backfill";
 import { createDb } from "../db/client";
+import { claimStalledExports } from "../db/exports";
 import { markDrainedRuns } from "../db/runs";
 import { findStalledThreads, markEnqueued } from "../db/threads";
 import { forgetDeliveriesBefore } from "../db/webhooks";
@@ -14,6 +15,8 @@ export const SWEEP = "*/10 * * * *";
 /** Webhook ids are remembered at least this long. */
 const WEBHOOK_MEMORY_MS = 24 * 60 * 60 * 1000;
 const STALLED_PER_SWEEP = 1000;
+/** An ingesting export whose checkpoint has not moved for this long lost its queue message. */
+const EXPORT_STALL_MS = 30 * 60 * 1000;
 
 export async function onSchedule(controller: ScheduledController, env: Env): Promise<void> {
   if (!configOrNull(env)) return;
@@ -28,6 +31,8 @@ export async function onSchedule(controller: ScheduledController, env: Env): Pro
       const stalled = await findStalledThreads(db, now, STALLED_PER_SWEEP);
       await sendAll(queue, stalled.map((thread_id) => ({ type: "continue_thread", thread_id })));
       await markEnqueued(db, stalled, now);
+      const exports = await claimStalledExports(db, now, EXPORT_STALL_MS, STALLED_PER_SWEEP);
+      await sendAll(queue, exports.map((export_id) => ({ type: "ingest_export", export_id })));
       await forgetDeliveriesBefore(db, now - WEBHOOK_MEMORY_MS);
       await markDrainedRuns(db, now);
       return;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ASSISTANT_ID, THREAD_ID } from "../ids";
+import { ASSISTANT_ID, EXPORT_ID, THREAD_ID } from "../ids";
 
 /** Every message the MIGRATIONS queue carries, checked when received: the queue is a trust boundary too. */
 export const QueueMessage = z.discriminatedUnion("type", [
@@ -23,6 +23,8 @@ export const QueueMessage = z.discriminatedUnion("type", [
     batch_id: z.string().min(1).max(128),
     delay_seconds: z.number().int().min(0).max(3600),
   }),
+  /** Ingest the next chunks of an export from its checkpoint, registering the threads they hold. */
+  z.object({ type: z.literal("ingest_export"), export_id: z.string().regex(EXPORT_ID) }),
 ]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 

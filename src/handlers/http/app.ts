@@ -7,6 +7,7 @@ import { requireToken } from "./auth";
 import { ApiError, notFound, onError } from "./errors";
 import { assistantRoutes } from "./routes/assistants";
 import { backfillRoutes } from "./routes/backfill";
+import { exportRoutes } from "./routes/exports";
 import { statusRoutes } from "./routes/status";
 import { threadRoutes } from "./routes/threads";
 import { webhookRoutes } from "./routes/webhooks";
@@ -28,18 +29,22 @@ const limitBody = bodyLimit({
   },
 });
 
+/** An export upload streams into R2 under its own limit, the platform's request size (routes/exports.ts); every other body is small. */
+const limitApiBody: MiddlewareHandler<AppEnv> = (c, next) => (c.req.method === "POST" && c.req.path === "/v1/exports" ? next() : limitBody(c, next));
+
 /** Only a trusted request may bring an empty database's tables into being. */
 const schemaReady: MiddlewareHandler<AppEnv> = async (c, next) => {
   await ensureSchema(c.env.DB);
   await next();
 };
 
-app.use("/v1/*", requireToken, schemaReady, limitBody);
+app.use("/v1/*", requireToken, schemaReady, limitApiBody);
 app.use("/webhooks/*", limitBody);
 app.route("/", threadRoutes);
 app.route("/", backfillRoutes);
 app.route("/", statusRoutes);
 app.route("/", assistantRoutes);
+app.route("/", exportRoutes);
 app.route("/", webhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

@@ -1,7 +1,7 @@
 import { mergeToolResources, noAttachedFiles, type ToolResources } from "../../conversion/tool-resources";
 import type { StoreFileRow } from "../../db/files";
-import type { AssistantRow, BackfillRun as BackfillRunRow, ThreadRow } from "../../db/schema";
-import type { AssistantMigration, BackfillRun, ThreadMigration } from "./schemas";
+import type { AssistantRow, BackfillRun as BackfillRunRow, ExportRow, ThreadRow } from "../../db/schema";
+import type { AssistantMigration, BackfillRun, Export, ThreadMigration } from "./schemas";
 
 // How rows are shown by the API: times as ISO strings, null when unset.
 
@@ -16,6 +16,7 @@ export function presentThread(row: ThreadRow): ThreadMigration {
     thread_id: row.threadId,
     conversation_id: row.conversationId,
     status: row.status,
+    source: row.source,
     messages_migrated: row.messagesMigrated,
     // Once a files check ran, only what it found live; until then what the thread and its messages named.
     tool_resources: row.liveToolResources ? liveOrNull(row.liveToolResources) : mergeToolResources(row.toolResources, row.attachedFiles ?? noAttachedFiles()),
@@ -36,6 +37,7 @@ export function unknownThread(threadId: string): ThreadMigration {
     thread_id: threadId,
     conversation_id: null,
     status: "unknown",
+    source: null,
     messages_migrated: 0,
     tool_resources: null,
     warnings: [],
@@ -78,4 +80,20 @@ export const presentRun = (run: BackfillRunRow): BackfillRun => ({
   enqueued: run.enqueued,
   fan_out_done_at: iso(run.fanOutDoneAt),
   drained_at: iso(run.drainedAt),
+});
+
+export const presentExport = (row: ExportRow): Export => ({
+  object: "export",
+  id: row.id,
+  status: row.status,
+  threads_found: row.threadsFound,
+  threads_registered: row.threadsRegistered,
+  already_known: row.threadsFound - row.threadsRegistered,
+  lines_rejected: row.linesRejected,
+  rejections: row.rejections,
+  bytes: row.bytes,
+  bytes_ingested: row.offset,
+  error: row.error,
+  created_at: iso(row.createdAt)!,
+  ingested_at: iso(row.ingestedAt),
 });

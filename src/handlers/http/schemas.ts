@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { ASSISTANT_ID, THREAD_ID } from "../../ids";
-import { ASSISTANT_STATUSES, BACKFILL_TRIGGERS, FILES_STATUSES, THREAD_STATUSES } from "../../db/schema";
+import { ASSISTANT_ID, EXPORT_ID, THREAD_ID } from "../../ids";
+import { ASSISTANT_STATUSES, BACKFILL_TRIGGERS, EXPORT_STATUSES, FILES_STATUSES, THREAD_SOURCES, THREAD_STATUSES } from "../../db/schema";
 
 /** Marks a validation issue as a malformed id, answered as 400 invalid_id (contract §2). */
 export const INVALID_ID = "invalid_id";
@@ -55,6 +55,7 @@ export const ThreadMigration = z
     thread_id: z.string(),
     conversation_id: z.string().nullable(),
     status: z.enum([...THREAD_STATUSES, "unknown"]),
+    source: z.enum(THREAD_SOURCES).nullable().openapi({ description: "Where the thread is read from: a live API or an uploaded export (null while unknown)" }),
     messages_migrated: z.number().int(),
     tool_resources: ToolResources,
     warnings: z.array(Warning),
@@ -145,3 +146,34 @@ export const MigrationStatus = z
     malformed_messages: Count,
   })
   .openapi("MigrationStatus");
+
+export const ExportIdParam = z.object({
+  export_id: z
+    .string()
+    .regex(EXPORT_ID, INVALID_ID)
+    .openapi({ param: { name: "export_id", in: "path" }, example: "exp_3fG7k2", description: "`^exp_[A-Za-z0-9]{1,64}$`" }),
+});
+
+export const ExportRegistration = z
+  .object({ r2_key: z.string().min(1).max(1024).openapi({ description: "An object already in the EXPORTS bucket (`wrangler r2 object put`), for exports larger than one request" }) })
+  .strict()
+  .openapi("ExportRegistration");
+
+export const Export = z
+  .object({
+    object: z.literal("export"),
+    id: z.string(),
+    status: z.enum(EXPORT_STATUSES),
+    threads_found: Count,
+    threads_registered: Count.openapi({ description: "Threads new to ferry, registered `pending` with source `export` and queued for migration" }),
+    already_known: Count.openapi({ description: "Threads ferry knew before; each keeps its state" }),
+    lines_rejected: Count,
+    rejections: z.array(z.object({ line: Count, reason: z.string() })).openapi({ description: "The first 100 rejected lines (for a JSON document: elements), with the reason" }),
+    bytes: Count.openapi({ description: "Size of the NDJSON being ingested" }),
+    bytes_ingested: Count.openapi({ description: "Bytes ingested so far (the checkpoint)" }),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    created_at: z.string(),
+    ingested_at: Timestamp,
+  })
+  .openapi("Export");
+export type Export = z.infer<typeof Export>;
