@@ -59,13 +59,25 @@ export async function settled(threadId: string, timeout = 30_000): Promise<Threa
 
 /**
  * Everything a request could change apart from OpenAI (whose calls tests count): every row of every
- * table in D1 (read from the schema, so a new table is never missed) and the messages sent to the queue.
+ * table in D1 (read from the schema, so a new table is never missed), the messages sent to the
+ * queue, and every object in the EXPORTS bucket with its size and etag.
  */
 export async function stateSnapshot() {
   const { results: tables } = await env.DB.prepare("select name from sqlite_master where type = 'table' and name not like '\\_cf\\_%' escape '\\' order by name").all<{ name: string }>();
   const rows: Record<string, unknown[]> = {};
   for (const { name } of tables) rows[name] = (await env.DB.prepare(`select * from "${name}" order by 1`).all()).results;
-  return { rows, enqueued: enqueued.length };
+  return { rows, enqueued: enqueued.length, objects: await bucketObjects() };
+}
+
+async function bucketObjects(): Promise<string[]> {
+  const objects: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.EXPORTS.list({ cursor });
+    objects.push(...page.objects.map((o) => `${o.key} ${o.size} ${o.etag}`));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return objects;
 }
 
 let n = 0;
