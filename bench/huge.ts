@@ -68,6 +68,12 @@ async function phase(
   heap: Inspector | null,
 ): Promise<HugePhase> {
   const ids = seedThreads(fake, name, 1, messages);
+  const { result: backfill, memory } = await measureMemory(worker, heap, () => runBackfill(fake, ferry, ids, messages, timeoutMs));
+  return { backfill, memory };
+}
+
+/** Runs `work` while sampling the worker process's resident memory and the isolate's heap. */
+export async function measureMemory<T>(worker: number | null, heap: Inspector | null, work: () => Promise<T>): Promise<{ result: T; memory: Memory }> {
   const before = worker ? memory(worker) : null;
   const heapBefore = heap ? await heap.usedBytes() : null;
   let rssPeak = before?.rss ?? 0;
@@ -76,16 +82,16 @@ async function phase(
     if (m) rssPeak = Math.max(rssPeak, m.rss);
   }, SAMPLE_MS);
   heap?.start(SAMPLE_MS);
-  let backfill: BackfillResult;
+  let result: T;
   try {
-    backfill = await runBackfill(fake, ferry, ids, messages, timeoutMs);
+    result = await work();
   } finally {
     clearInterval(rssTimer);
     heap?.stop();
   }
   const after = worker ? memory(worker) : null;
   return {
-    backfill,
+    result,
     memory: {
       rssBefore: before?.rss ?? null,
       rssPeak: worker ? Math.max(rssPeak, after?.rss ?? 0) : null,

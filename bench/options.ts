@@ -21,13 +21,15 @@ export interface BenchOptions {
   compareConcurrency: number | undefined;
   /** Seed of the fake's random faults (part 4). */
   faultSeed: number;
+  /** Size of the multi-gigabyte export ingested by part "export" (0: not run). */
+  exportGb: number;
   /** Leave wrangler's DevTools network tracing on (see inspector.ts). */
   devtoolsNetwork: boolean;
   parts: Set<Part>;
   out: string;
 }
 
-export const PARTS = ["backfill", "lookup", "baseline", "faults", "huge"] as const;
+export const PARTS = ["backfill", "lookup", "baseline", "faults", "huge", "export"] as const;
 export type Part = (typeof PARTS)[number];
 
 export const HELP = `Usage: npm run bench -- [options]
@@ -46,6 +48,8 @@ markdown table and writes it to bench/results/latest.md (--quick: bench/results/
   --queue-concurrency C      pass QUEUE_CONCURRENCY=C to ferry (default: ferry's own default)
   --compare-concurrency C    also run the backfill with QUEUE_CONCURRENCY=C (default 10; quick: off; 0: off)
   --fault-seed N             seed of the random faults (default ${FAULT_MIX.seed})
+  --export-gb G              part "export" also ingests a file of about G GB on its own instance
+                             (default 0: not run; 2 GB takes some minutes and 2× G of disk)
   --devtools-network         leave wrangler's DevTools network tracing on (by default the bench
                              switches it off: wrangler forwards each traced event to its Node
                              process, a local-only cost of every OpenAI call and D1 query)
@@ -68,12 +72,13 @@ const FLAGS = {
   "queue-concurrency": { type: "string" },
   "compare-concurrency": { type: "string" },
   "fault-seed": { type: "string" },
+  "export-gb": { type: "string" },
   only: { type: "string" },
   out: { type: "string" },
 } as const;
 
 /** The flags that take a whole number. */
-type IntFlag = "latency" | "threads" | "messages" | "huge" | "lookup-seconds" | "connections" | "queue-concurrency" | "compare-concurrency" | "fault-seed";
+type IntFlag = "latency" | "threads" | "messages" | "huge" | "lookup-seconds" | "connections" | "queue-concurrency" | "compare-concurrency" | "fault-seed" | "export-gb";
 
 function parseFlags(argv: string[]) {
   try {
@@ -114,6 +119,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     queueConcurrency: flags["queue-concurrency"] !== undefined ? int("queue-concurrency", 6) : undefined,
     compareConcurrency: compare > 0 ? compare : undefined,
     faultSeed: int("fault-seed", FAULT_MIX.seed, 0),
+    exportGb: int("export-gb", 0, 0),
     devtoolsNetwork: !!flags["devtools-network"],
     parts,
     out: flags.out ?? (quick ? "bench/results/quick.md" : "bench/results/latest.md"),

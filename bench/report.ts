@@ -6,6 +6,7 @@ import type { BackfillResult } from "./backfill";
 import type { BaselineResult } from "./baseline";
 import { criticalPathCalls, minimumCalls } from "./calls";
 import type { Environment } from "./environment";
+import type { BigExportResult, ExportResult } from "./exports";
 import type { HugeResult } from "./huge";
 import type { LoadResult, LookupResult } from "./lookup";
 import type { BenchOptions } from "./options";
@@ -25,6 +26,8 @@ export interface Results {
   baseline?: BaselineResult;
   faults?: BackfillResult;
   huge?: HugeResult;
+  export?: ExportResult;
+  bigExport?: BigExportResult;
   compare?: { concurrency: number; result: BackfillResult };
   runSeconds: number;
 }
@@ -89,7 +92,7 @@ function exactness(r: { verification: BackfillResult["verification"] }): string 
 // ---------- the report ----------
 
 /** What the hand-written notes head their explanation of a miss with, in backticks. */
-const TARGET_IDS = ["lookup", "speedup", "calls", "exactly-once", "huge-calls", "huge-memory", "calls-faults", "exactly-once-faults"] as const;
+const TARGET_IDS = ["lookup", "speedup", "calls", "exactly-once", "huge-calls", "huge-memory", "calls-faults", "exactly-once-faults", "export-calls", "export-exactly-once", "export-memory"] as const;
 type TargetId = (typeof TARGET_IDS)[number];
 
 /** One of the issue's targets as this run measured it. */
@@ -274,6 +277,30 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
       "0",
       judge({ id: "exactly-once-faults", goal: "under faults: no duplicates, no losses, every thread migrated", met: v.duplicates + v.losses === 0 && v.notMigrated === 0, result: exactness(f) }),
     );
+  }
+
+  const ex = r.export;
+  if (ex) {
+    const lv = ex.live;
+    const mb = ex.bytes / 1e6;
+    const ingestRate = mb / (ex.ingestMs / 1000);
+    row("5", `Export: ${int(ex.threads)} × ${ex.messages} from one NDJSON file (${mb.toFixed(1)} MB) through \`POST /v1/exports\`: ingestion`, `${s(ex.ingestMs)} from the upload's start (upload ${s(ex.uploadMs)}) · **${ingestRate.toFixed(1)} MB/s** · ${(ex.threads / (ex.ingestMs / 1000)).toFixed(0)} threads registered/s`, "—", "", "—", "");
+    row("5", "Export: migration, upload to every thread settled", `${s(ex.totalMs)} · **${(ex.threads / (ex.totalMs / 1000)).toFixed(1)} threads/s**${ex.timedOut ? " (timed out)" : ""}`, `live-source backfill of the same threads, same instance: ${s(lv.wallMs)} · ${(lv.threads / (lv.wallMs / 1000)).toFixed(1)} threads/s`, `${x(lv.wallMs / ex.totalMs, 1)} the live backfill's speed`, "—", "");
+    const ratio = ex.calls.total / ex.minimumCalls;
+    row("5", "Export: OpenAI calls ÷ minimum (writes only: the reads are R2's)", `${int(ex.calls.total)} ÷ ${int(ex.minimumCalls)}`, `live source: ${int(lv.calls.total)} ÷ ${int(lv.minimumCalls)} (thread read + message lists + writes)`, `**${ratio.toFixed(2)}**`, "1.00",
+      judge({ id: "export-calls", goal: "export: OpenAI calls = the writes alone", met: ratio <= TARGET.callsHappy + 1e-9, result: `${ratio.toFixed(2)}; calls by route ${routesOf(ex.calls.byRoute)}` }));
+    row("5", "Export: exactly once", exactness(ex), `live: ${exactness(lv)}`, "", "0",
+      judge({ id: "export-exactly-once", goal: "export: no duplicates, no losses, every thread migrated", met: ex.verification.duplicates + ex.verification.losses === 0 && ex.verification.notMigrated === 0, result: exactness(ex) }));
+    const worst = ex.memory.isolatePeak ?? ex.memory.heapPeak;
+    row("5", "Export: memory during upload, ingestion and migration", `ferry's isolate, V8 heap in use at its peak **${mib(ex.memory.heapPeak)}**, whole isolate ${mib(ex.memory.isolatePeak)}`, `workerd RSS ${mib(ex.memory.rssBefore)} before, peak ${mib(ex.memory.rssPeak)}`, "", `≤ ${TARGET.hugeWellUnderMiB} MiB`,
+      worst === null ? "n/a" : judge({ id: "export-memory", goal: `export: isolate memory well under ${TARGET.hugeMiB} MiB (≤ ${TARGET.hugeWellUnderMiB})`, met: worst <= TARGET.hugeWellUnderMiB * 2 ** 20, result: `peak ${mib(worst)}` }));
+  }
+  const big = r.bigExport;
+  if (big) {
+    const mb = big.bytes / 1e6;
+    row("5", `Export: ${(big.bytes / 1e9).toFixed(2)} GB file (${int(big.threads)} threads × ${big.messages}), own instance: ingestion`,
+      `${s(big.ingestMs)} (upload ${s(big.uploadMs)}) · **${(mb / (big.ingestMs / 1000)).toFixed(1)} MB/s** · ${big.export ? `${int(big.export.threads_registered)} registered, status ${big.export.status}` : "no answer"}${big.timedOut ? " (timed out)" : ""}`,
+      `isolate heap peak **${mib(big.memory.heapPeak)}**, whole isolate ${mib(big.memory.isolatePeak)}; workerd RSS peak ${mib(big.memory.rssPeak)}`, "migrations queued, not waited for", "—", "");
   }
 
   const unexplained = verdicts.filter((t) => !t.met && !explained.has(t.id)).map((t) => t.id);

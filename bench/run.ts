@@ -5,6 +5,7 @@ import path from "node:path";
 import { FAULT_MIX, NO_RANDOM_FAULTS, startFakeOpenAI, type FakeOpenAI, type RandomFaults } from "../fake-openai/index";
 import { runBackfill, seedThreads } from "./backfill";
 import { runBaseline } from "./baseline";
+import { runBigExport, runExport } from "./exports";
 import { describeEnvironment } from "./environment";
 import { runHuge } from "./huge";
 import { disableNetworkTracing } from "./inspector";
@@ -133,6 +134,31 @@ async function main(o: BenchOptions): Promise<void> {
       log(`huge: ${(results.huge.big.backfill.wallMs / 1000).toFixed(2)} s (after ${(results.huge.small.backfill.wallMs / 1000).toFixed(2)} s for the small one)`);
     } finally {
       await ferry.stop();
+    }
+  }
+
+  if (o.parts.has("export")) {
+    // Uploads larger than the platform's request size are refused in production; locally there is no platform limit to meet.
+    const vars = { ...extraVars, EXPORT_UPLOAD_MAX_BYTES: String(1e12) };
+    const ferry = await start(ws, "export", fake, vars, results);
+    try {
+      await quiet(ferry, "export");
+      log(`export: ${o.threads} threads × ${o.messages} messages from the live source, then the same from one NDJSON file`);
+      results.export = await runExport(fake, ferry, ws.dir, o.threads, o.messages, timeoutMs);
+      log(`export: ingested in ${(results.export.ingestMs / 1000).toFixed(2)} s, all settled in ${(results.export.totalMs / 1000).toFixed(2)} s`);
+    } finally {
+      await ferry.stop();
+    }
+    if (o.exportGb) {
+      const big = await start(ws, "export-gb", fake, vars, results);
+      try {
+        await quiet(big, "export-gb");
+        log(`export: writing and ingesting a ${o.exportGb} GB file`);
+        results.bigExport = await runBigExport(big, ws.dir, o.exportGb, o.messages, 4 * 3_600_000);
+        log(`export: ${o.exportGb} GB ingested in ${(results.bigExport.ingestMs / 1000).toFixed(1)} s`);
+      } finally {
+        await big.stop();
+      }
     }
   }
 

@@ -113,6 +113,9 @@ function printBanner(base: string, token: string): void {
     `curl -s ${base}/v1/threads/${a} ${auth}`,
     "# batch lookup (unknown ids come back as status \"unknown\")",
     `curl -s -X POST ${base}/v1/threads/lookup ${auth} -H 'Content-Type: application/json' -d '{"thread_ids":["${a}","${b}","thread_never_seen"]}'`,
+    "# upload an export (NDJSON: records, thread.message or transcript lines), then follow its ingestion",
+    `curl -s -X POST ${base}/v1/exports ${auth} -H 'Content-Type: application/x-ndjson' --data-binary @export.ndjson`,
+    `curl -s ${base}/v1/exports/exp_FROM_THE_ANSWER ${auth}`,
   ];
   if (fake) {
     lines.push(
