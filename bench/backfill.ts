@@ -33,7 +33,26 @@ export async function runBackfill(fake: FakeOpenAI, ferry: FerryInstance, ids: r
   const cpu = new CpuMeter(ferry.pgid);
   const { wallMs, timedOut, milestones } = await api.backfill(ids, timeoutMs);
   const cpuUsed = cpu.read();
-  // Read before verifying: the lookups below never call OpenAI, but keep the counts exact anyway.
+  const { calls, unfinished, verification } = await settledOutcome(fake, api, ids);
+  return {
+    threads: ids.length,
+    messages,
+    wallMs,
+    timedOut,
+    milestones,
+    calls,
+    minimumCalls: ids.length * minimumCalls(messages),
+    cpu: cpuUsed,
+    verification,
+    unfinished,
+  };
+}
+
+/**
+ * What became of the threads: the calls the fake received (read first: the lookups after never call
+ * OpenAI, but the counts stay exact), the threads that did not end migrated, and the exactly-once check.
+ */
+export async function settledOutcome(fake: FakeOpenAI, api: FerryApi, ids: readonly string[]) {
   const calls = callStats(fake.state, fake.state.config.latencyMs);
   const rows = await api.lookup(ids);
   const unfinished: Record<string, number> = {};
@@ -47,16 +66,5 @@ export async function runBackfill(fake: FakeOpenAI, ferry: FerryInstance, ids: r
       flaggedOrphan: r.warnings.some((w) => w.code === "possible_orphan_conversation"),
     })),
   );
-  return {
-    threads: ids.length,
-    messages,
-    wallMs,
-    timedOut,
-    milestones,
-    calls,
-    minimumCalls: ids.length * minimumCalls(messages),
-    cpu: cpuUsed,
-    verification,
-    unfinished,
-  };
+  return { calls, unfinished, verification };
 }

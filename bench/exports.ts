@@ -9,13 +9,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FakeOpenAI } from "../fake-openai/index";
 import type { Export } from "../src/handlers/http/schemas";
 import { generated } from "../test/support/export-fixtures";
-import { runBackfill, seedThreads, type BackfillResult } from "./backfill";
-import { callStats, type CallStats } from "./calls";
+import { runBackfill, seedThreads, settledOutcome, type BackfillResult } from "./backfill";
+import type { CallStats } from "./calls";
 import { FerryApi } from "./ferry-api";
 import { measureMemory, type Memory } from "./huge";
 import { Inspector } from "./inspector";
 import { API_TOKEN, instanceProcesses, type FerryInstance } from "./stack";
-import { verify, type Verification } from "./verify";
+import type { Verification } from "./verify";
 
 export interface ExportResult {
   threads: number;
@@ -70,14 +70,7 @@ export async function runExport(fake: FakeOpenAI, ferry: FerryInstance, dir: str
       await sleep(POLL_MS);
     }
   });
-  const calls = callStats(fake.state, fake.state.config.latencyMs);
-  const rows = await api.lookup(ids);
-  const unfinished: Record<string, number> = {};
-  for (const r of rows) if (r.status !== "migrated") unfinished[r.status] = (unfinished[r.status] ?? 0) + 1;
-  const verification = verify(
-    fake.state,
-    rows.map((r) => ({ threadId: r.thread_id, conversationId: r.conversation_id, migrated: r.status === "migrated", flaggedOrphan: r.warnings.some((w) => w.code === "possible_orphan_conversation") })),
-  );
+  const { calls, unfinished, verification } = await settledOutcome(fake, api, ids);
   return { threads, messages, bytes: statSync(file).size, ...result, calls, minimumCalls: threads * Math.max(1, Math.ceil(messages / 20)), verification, unfinished, memory, live };
 }
 

@@ -211,5 +211,5 @@ async function start(workspace: Workspace, name: string, f: FakeOpenAI, vars: Re
 /** ferry's own default QUEUE_CONCURRENCY, read from the snapshot so the report cannot drift from it. */
 function defaultConcurrency(appDir: string): number {
   const src = readFileSync(path.join(appDir, "src/config.ts"), "utf8");
-  return Number(/QUEUE_CONCURRENCY\s*,\s*(\d+)\s*\)/.exec(src)?.[1] ?? NaN);
+  return Number(/"QUEUE_CONCURRENCY"\s*,\s*(\d+)\s*\)/.exec(src)?.[1] ?? NaN);
 }

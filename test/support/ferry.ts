@@ -1,8 +1,9 @@
 // Calls ferry's own HTTP API, as an app would.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import type { AssistantMigration, ThreadMigration } from "../../src/handlers/http/schemas";
 import worker from "../../src/index";
+import { fake } from "./fake";
 
 export const TOKEN = "test-token";
 
@@ -95,4 +96,17 @@ export async function assistantSettled(assistantId: string, timeout = 30_000): P
     },
     { timeout, interval: 200 },
   );
+}
+
+/** Contract §4.5: the request is refused in the OpenAI error shape, and nothing ferry or OpenAI hold has changed. */
+export async function expectRefused(send: () => Promise<Response>, expected: { status: number; code: string; param?: string | null }) {
+  const before = await stateSnapshot();
+  const res = await send();
+  expect(res.status).toBe(expected.status);
+  const body = (await res.json()) as { error: Record<string, unknown> };
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(body.error).toMatchObject({ code: expected.code, type: expect.any(String), message: expect.any(String) });
+  expect(body.error).toHaveProperty("param", expected.param ?? null);
+  expect(await stateSnapshot()).toEqual(before);
+  expect((await fake.calls()).total).toBe(0);
 }
