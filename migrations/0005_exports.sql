@@ -31,6 +31,8 @@ CREATE TABLE `exports` (
 	`lines_rejected` integer DEFAULT 0 NOT NULL,
 	`rejections` text DEFAULT '[]' NOT NULL,
 	`error` text,
+	`lines_ingested_at` integer,
+	`queued_after` text,
 	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	`updated_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	`ingested_at` integer
@@ -38,4 +40,5 @@ CREATE TABLE `exports` (
 --> statement-breakpoint
 ALTER TABLE `threads` ADD `source` text DEFAULT 'api' NOT NULL;--> statement-breakpoint
 ALTER TABLE `threads` ADD `export_id` text;--> statement-breakpoint
-ALTER TABLE `threads` ADD `export_location` text;
+ALTER TABLE `threads` ADD `export_location` text;--> statement-breakpoint
+CREATE INDEX `threads_export` ON `threads` (`export_id`,`thread_id`);

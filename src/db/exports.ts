@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
 import type { ExportLocation } from "../exports/location";
 import { IDS_PER_STATEMENT, type Database } from "./client";
 import { exportChunks, exportThreads, threadExports, threads, type ExportRow, type OpenThread, type Rejection, type StoredError } from "./schema";
@@ -85,7 +85,7 @@ export interface ChunkCommit {
   rejections: Rejection[];
   /** Rejections kept so far, before this chunk's. */
   kept: Rejection[];
-  /** The export's last chunk: ingestion ends with it. */
+  /** The export's last chunk: its lines are all read with it. */
   last: boolean;
   now: number;
 }
@@ -94,9 +94,9 @@ export interface ChunkCommit {
  * Commits one chunk in one atomic batch: its ledger row, the threads it found, their registration
  * as `pending` export threads (known ids keep their state), and the export's checkpoint and counts.
  * A chunk already committed (a second delivery got here first) fails the whole batch on its ledger
- * row: returns null then. Otherwise returns the threads newly registered.
+ * row: returns false then.
  */
-export async function commitChunk(db: Database, c: ChunkCommit): Promise<string[] | null> {
+export async function commitChunk(db: Database, c: ChunkCommit): Promise<boolean> {
   const ofChunk = and(eq(exportThreads.exportId, c.exportId), eq(exportThreads.chunk, c.start));
   const chunkThreadIds = db.select({ id: exportThreads.threadId }).from(exportThreads).where(ofChunk);
   const statements: D1PreparedStatement[] = [statement(db, db.insert(exportChunks).values({ exportId: c.exportId, start: c.start, end: c.end }))];
@@ -107,11 +107,11 @@ export async function commitChunk(db: Database, c: ChunkCommit): Promise<string[
   // Written by hand: drizzle's insert-select binds every column of the wide threads table.
   const register = db.$client
     .prepare(
-      "insert into threads (thread_id, source, export_id, export_location, enqueued_at) " +
-        "select thread_id, 'export', export_id, location, ? from export_threads where export_id = ? and chunk = ? " +
-        "on conflict do nothing returning thread_id",
+      "insert into threads (thread_id, source, export_id, export_location) " +
+        "select thread_id, 'export', export_id, location from export_threads where export_id = ? and chunk = ? " +
+        "on conflict do nothing",
     )
-    .bind(c.now, c.exportId, c.start);
+    .bind(c.exportId, c.start);
   const checkpoint = db
     .update(threadExports)
     .set({
@@ -124,17 +124,40 @@ export async function commitChunk(db: Database, c: ChunkCommit): Promise<string[
       rejections: [...c.kept, ...c.rejections].slice(0, REJECTIONS_KEPT),
       error: null,
       updatedAt: c.now,
-      ...(c.last ? { status: "ingested" as const, ingestedAt: c.now } : {}),
+      ...(c.last ? { linesIngestedAt: c.now } : {}),
     })
     .where(eq(threadExports.id, c.exportId));
   try {
     // The raw client's batch: drizzle's cannot carry the hand-written statement. One transaction either way.
-    const results = await db.$client.batch<{ thread_id: string }>([...statements, register, statement(db, checkpoint)]);
-    return results[statements.length]!.results.map((r) => r.thread_id);
+    await db.$client.batch([...statements, register, statement(db, checkpoint)]);
+    return true;
   } catch (err) {
-    if (isChunkConflict(err)) return null;
+    if (isChunkConflict(err)) return false;
     throw err;
   }
+}
+
+/** The threads this export registered, in id order after `after`: the next page of migrations to queue. */
+export async function registeredAfter(db: Database, exportId: string, after: string | null, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: threads.threadId })
+    .from(threads)
+    .where(and(eq(threads.exportId, exportId), after ? gt(threads.threadId, after) : undefined))
+    .orderBy(threads.threadId)
+    .limit(limit)
+    .all();
+  return rows.map((r) => r.id);
+}
+
+/** Records a page of queued migrations (threads after `after` up to `last`); the export is `ingested` with its last page. */
+export async function markQueued(db: Database, exportId: string, after: string | null, last: string | null, done: boolean, now: number): Promise<void> {
+  const exportRow = db
+    .update(threadExports)
+    .set({ queuedAfter: last ?? after, updatedAt: now, ...(done ? { status: "ingested" as const, ingestedAt: now } : {}) })
+    .where(eq(threadExports.id, exportId));
+  if (!last) return void (await exportRow.run());
+  const page = db.update(threads).set({ enqueuedAt: now }).where(and(eq(threads.exportId, exportId), after ? gt(threads.threadId, after) : undefined, lte(threads.threadId, last)));
+  await db.batch([page, exportRow]);
 }
 
 /** A drizzle query as a D1 statement, for the raw client's batch. */

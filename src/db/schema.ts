@@ -70,6 +70,7 @@ export const threads = sqliteTable(
     index("threads_status_next_attempt").on(t.status, t.nextAttemptAt),
     index("threads_queued_run").on(t.queuedRunId, t.status),
     index("threads_migrated_at").on(t.migratedAt),
+    index("threads_export").on(t.exportId, t.threadId),
   ],
 );
 
@@ -179,7 +180,8 @@ export interface Rejection {
 
 /**
  * One uploaded (or registered) export and its ingestion's checkpoint: the next byte and line to
- * read, the thread whose lines continue past it, and what was found so far (contract §6.2).
+ * read, the thread whose lines continue past it, what was found so far (contract §6.2), and how far
+ * the new threads' migrations were queued. It is `ingested` once they all were.
  */
 export const threadExports = sqliteTable("exports", {
   id: text("id").primaryKey(),
@@ -198,6 +200,10 @@ export const threadExports = sqliteTable("exports", {
   linesRejected: integer("lines_rejected").notNull().default(0),
   rejections: text("rejections", { mode: "json" }).$type<Rejection[]>().notNull().default(sql`'[]'`),
   error: text("error", { mode: "json" }).$type<StoredError>(),
+  /** Every line is read and every thread registered; then the new threads' migrations are queued, page by page. */
+  linesIngestedAt: integer("lines_ingested_at"),
+  /** The last thread whose migration was queued (in id order). */
+  queuedAfter: text("queued_after"),
   createdAt: integer("created_at").notNull().default(now),
   updatedAt: integer("updated_at").notNull().default(now),
   ingestedAt: integer("ingested_at"),

@@ -1,6 +1,6 @@
 import type { Budget } from "../client/budget";
 import { IDS_PER_STATEMENT, type Database } from "../db/client";
-import { commitChunk, failExport, type FoundThread, findExport, REJECTIONS_KEPT, seenThreads, setLinesKey } from "../db/exports";
+import { commitChunk, failExport, type FoundThread, findExport, markQueued, registeredAfter, REJECTIONS_KEPT, seenThreads, setLinesKey } from "../db/exports";
 import type { ExportRow, OpenThread, Rejection } from "../db/schema";
 import type { MigrationsQueue } from "../queue/messages";
 import { sendAll } from "../queue/send";
@@ -23,51 +23,68 @@ const CHUNK_BYTES = 1024 * 1024;
 const CHUNK_THREADS = 200;
 /** Bytes one invocation ingests at most, so its CPU time stays well inside a queue invocation's. */
 const INVOCATION_BYTES = 64 * 1024 * 1024;
-/** What committing a chunk may cost: its seen-threads queries, the re-written records, the batch, the migrations it enqueues. */
-const CHUNK_COST = Math.ceil(CHUNK_THREADS / IDS_PER_STATEMENT) + 1 + 1 + Math.ceil(CHUNK_THREADS / 100);
+/** What committing a chunk may cost: its seen-threads queries, the re-written records, the batch. */
+const CHUNK_COST = Math.ceil(CHUNK_THREADS / IDS_PER_STATEMENT) + 1 + 1;
 /** A rejection's reason is cut to this length: it quotes input. */
 const REASON_MAX_CHARS = 300;
+
+/** Migrations queued per page once every line is read, and what a page costs: the select, its sends, the mark. */
+const QUEUE_PAGE = 500;
+const QUEUE_PAGE_COST = 1 + Math.ceil(QUEUE_PAGE / 100) + 1;
 
 /**
  * Ingests an export from its checkpoint (contract §6.2): the lines stream from R2 and are taken a
  * chunk at a time; each chunk's threads are registered and its checkpoint (byte offset, line)
  * saved in one atomic batch, so a crash resumes at the last chunk and a huge export spans as many
- * invocations as it needs. Answers "more" when this invocation stopped before the end.
+ * invocations as it needs. Then the new threads' migrations are queued, a page at a time: after the
+ * ingestion rather than during it, so that ingestion never waits in the queue behind its own
+ * migrations. Answers "more" when this invocation stopped before the end.
  */
 export async function ingestExport(deps: IngestDeps, exportId: string): Promise<"done" | "more"> {
-  const { db, budget } = deps;
-  budget.spend();
-  const found = await findExport(db, exportId);
+  deps.budget.spend();
+  const found = await findExport(deps.db, exportId);
   if (found?.status !== "ingesting") return "done";
-  const row = found.linesKey ? found : await splitDocument(deps, found);
-  if (!row) return "done";
+  if (!found.linesIngestedAt) {
+    const row = found.linesKey ? found : await splitDocument(deps, found);
+    if (!row) return "done";
+    const read = await readChunks(deps, row);
+    if (read !== "read") return read === "more" ? "more" : "done";
+  }
+  return queueMigrations(deps, exportId, found.queuedAfter);
+}
+
+/** Reads and commits chunks from the checkpoint: "stopped" when the object is gone or another delivery committed a chunk first (it carries on). */
+async function readChunks(deps: IngestDeps, row: ExportRow): Promise<"read" | "more" | "stopped"> {
+  const { budget } = deps;
   const linesKey = row.linesKey!;
   let chunk = new Chunk(row.id, linesKey, row.offset, row.lines, row.openThread);
   const progress = { kept: row.rejections, read: 0 };
   if (row.offset < row.bytes) {
     budget.spend();
     const object = await deps.bucket.get(linesKey, { range: { offset: row.offset } });
-    if (!object) return gone(deps, row.id, linesKey);
+    if (!object) {
+      await gone(deps, row.id, linesKey);
+      return "stopped";
+    }
     for await (const line of readLines(object.body, row.offset, MAX_LINE_BYTES)) {
       chunk.add(line);
       if (!chunk.full) continue;
       // The chunk is read again by the next invocation: nothing of it was written.
       if (!budget.canAfford(CHUNK_COST)) return "more";
       const next = await commit(deps, chunk, progress, false);
-      if (!next) return "done";
+      if (!next) return "stopped";
       chunk = next;
       if (progress.read >= INVOCATION_BYTES) return "more";
     }
   }
   if (!budget.canAfford(CHUNK_COST)) return "more";
-  await commit(deps, chunk, progress, true);
-  return "done";
+  return (await commit(deps, chunk, progress, true)) ? "read" : "stopped";
 }
 
 /**
  * Commits a chunk: decides each line against the threads found before, writes the chunk's re-written
- * records, commits, and enqueues the migrations of the threads it registered. Returns the next
- * chunk, or null when another delivery had committed this one already (it carries on from there).
+ * records, and commits. Returns the next chunk, or null when another delivery had committed this
+ * one already.
  */
 async function commit(deps: IngestDeps, chunk: Chunk, progress: { kept: Rejection[]; read: number }, last: boolean): Promise<Chunk | null> {
   const { db, budget, now } = deps;
@@ -79,16 +96,32 @@ async function commit(deps: IngestDeps, chunk: Chunk, progress: { kept: Rejectio
     await deps.bucket.put(exportKeys.records(chunk.exportId, chunk.start), concatBytes(chunk.records, chunk.recordBytes));
   }
   budget.spend();
-  const registered = await commitChunk(db, { exportId: chunk.exportId, start: chunk.start, end: chunk.end, lines: chunk.lines, ...decided, kept: progress.kept, last, now: now() });
-  if (registered === null) return null;
-  if (registered.length) {
-    budget.spend(Math.ceil(registered.length / 100));
-    // Registered with their enqueue time: a send lost here leaves them to the backfill, like any lost message.
-    await sendAll(deps.queue, registered.map((thread_id) => ({ type: "migrate_thread", thread_id })));
-  }
+  const committed = await commitChunk(db, { exportId: chunk.exportId, start: chunk.start, end: chunk.end, lines: chunk.lines, ...decided, kept: progress.kept, last, now: now() });
+  if (!committed) return null;
   progress.kept = [...progress.kept, ...decided.rejections].slice(0, REJECTIONS_KEPT);
   progress.read += chunk.end - chunk.start;
   return new Chunk(chunk.exportId, chunk.linesKey, chunk.end, chunk.lines, decided.open);
+}
+
+/**
+ * Queues the migrations of the threads this export registered, in id order from where the last
+ * page ended. Sending before marking means a crash in between only sends a thread twice, which the
+ * lease and the `migrated` check make harmless. The export is `ingested` with its last page.
+ */
+async function queueMigrations(deps: IngestDeps, exportId: string, after: string | null): Promise<"done" | "more"> {
+  const { db, budget, now } = deps;
+  for (;;) {
+    if (!budget.canAfford(QUEUE_PAGE_COST)) return "more";
+    budget.spend();
+    const ids = await registeredAfter(db, exportId, after, QUEUE_PAGE);
+    budget.spend(Math.ceil(ids.length / 100));
+    await sendAll(deps.queue, ids.map((thread_id) => ({ type: "migrate_thread", thread_id })));
+    const done = ids.length < QUEUE_PAGE;
+    budget.spend();
+    await markQueued(db, exportId, after, ids.at(-1) ?? null, done, now());
+    if (done) return "done";
+    after = ids.at(-1)!;
+  }
 }
 
 type Entry =
