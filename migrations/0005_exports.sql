@@ -31,8 +31,8 @@ CREATE TABLE `exports` (
 	`lines_rejected` integer DEFAULT 0 NOT NULL,
 	`rejections` text DEFAULT '[]' NOT NULL,
 	`error` text,
-	`lines_ingested_at` integer,
 	`queued_after` text,
+	`queued_at` integer,
 	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	`updated_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	`ingested_at` integer

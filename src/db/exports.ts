@@ -85,7 +85,7 @@ export interface ChunkCommit {
   rejections: Rejection[];
   /** Rejections kept so far, before this chunk's. */
   kept: Rejection[];
-  /** The export's last chunk: its lines are all read with it. */
+  /** The export's last chunk: ingestion ends with it. */
   last: boolean;
   now: number;
 }
@@ -124,7 +124,7 @@ export async function commitChunk(db: Database, c: ChunkCommit): Promise<boolean
       rejections: [...c.kept, ...c.rejections].slice(0, REJECTIONS_KEPT),
       error: null,
       updatedAt: c.now,
-      ...(c.last ? { linesIngestedAt: c.now } : {}),
+      ...(c.last ? { status: "ingested" as const, ingestedAt: c.now } : {}),
     })
     .where(eq(threadExports.id, c.exportId));
   try {
@@ -149,11 +149,11 @@ export async function registeredAfter(db: Database, exportId: string, after: str
   return rows.map((r) => r.id);
 }
 
-/** Records a page of queued migrations (threads after `after` up to `last`); the export is `ingested` with its last page. */
+/** Records a page of queued migrations (threads after `after` up to `last`), and with the last page that all were. */
 export async function markQueued(db: Database, exportId: string, after: string | null, last: string | null, done: boolean, now: number): Promise<void> {
   const exportRow = db
     .update(threadExports)
-    .set({ queuedAfter: last ?? after, updatedAt: now, ...(done ? { status: "ingested" as const, ingestedAt: now } : {}) })
+    .set({ queuedAfter: last ?? after, error: null, updatedAt: now, ...(done ? { queuedAt: now } : {}) })
     .where(eq(threadExports.id, exportId));
   if (!last) return void (await exportRow.run());
   const page = db.update(threads).set({ enqueuedAt: now }).where(and(eq(threads.exportId, exportId), after ? gt(threads.threadId, after) : undefined, lte(threads.threadId, last)));

@@ -181,7 +181,7 @@ export interface Rejection {
 /**
  * One uploaded (or registered) export and its ingestion's checkpoint: the next byte and line to
  * read, the thread whose lines continue past it, what was found so far (contract §6.2), and how far
- * the new threads' migrations were queued. It is `ingested` once they all were.
+ * the new threads' migrations were queued after it.
  */
 export const threadExports = sqliteTable("exports", {
   id: text("id").primaryKey(),
@@ -200,10 +200,9 @@ export const threadExports = sqliteTable("exports", {
   linesRejected: integer("lines_rejected").notNull().default(0),
   rejections: text("rejections", { mode: "json" }).$type<Rejection[]>().notNull().default(sql`'[]'`),
   error: text("error", { mode: "json" }).$type<StoredError>(),
-  /** Every line is read and every thread registered; then the new threads' migrations are queued, page by page. */
-  linesIngestedAt: integer("lines_ingested_at"),
-  /** The last thread whose migration was queued (in id order). */
+  /** Once ingested, the new threads' migrations are queued page by page: the last thread queued (in id order), and when all were. */
   queuedAfter: text("queued_after"),
+  queuedAt: integer("queued_at"),
   createdAt: integer("created_at").notNull().default(now),
   updatedAt: integer("updated_at").notNull().default(now),
   ingestedAt: integer("ingested_at"),

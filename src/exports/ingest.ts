@@ -36,15 +36,16 @@ const QUEUE_PAGE_COST = 1 + Math.ceil(QUEUE_PAGE / 100) + 1;
  * Ingests an export from its checkpoint (contract §6.2): the lines stream from R2 and are taken a
  * chunk at a time; each chunk's threads are registered and its checkpoint (byte offset, line)
  * saved in one atomic batch, so a crash resumes at the last chunk and a huge export spans as many
- * invocations as it needs. Then the new threads' migrations are queued, a page at a time: after the
- * ingestion rather than during it, so that ingestion never waits in the queue behind its own
- * migrations. Answers "more" when this invocation stopped before the end.
+ * invocations as it needs. Once it is `ingested`, the new threads' migrations are queued a page at
+ * a time: after the ingestion rather than during it, so that ingestion never waits in the queue
+ * behind its own migrations (queuing may; the consumer is busy with them meanwhile). Answers "more"
+ * when this invocation stopped before the end.
  */
 export async function ingestExport(deps: IngestDeps, exportId: string): Promise<"done" | "more"> {
   deps.budget.spend();
   const found = await findExport(deps.db, exportId);
-  if (found?.status !== "ingesting") return "done";
-  if (!found.linesIngestedAt) {
+  if (!found || found.status === "failed" || found.queuedAt) return "done";
+  if (found.status === "ingesting") {
     const row = found.linesKey ? found : await splitDocument(deps, found);
     if (!row) return "done";
     const read = await readChunks(deps, row);
@@ -106,7 +107,7 @@ async function commit(deps: IngestDeps, chunk: Chunk, progress: { kept: Rejectio
 /**
  * Queues the migrations of the threads this export registered, in id order from where the last
  * page ended. Sending before marking means a crash in between only sends a thread twice, which the
- * lease and the `migrated` check make harmless. The export is `ingested` with its last page.
+ * lease and the `migrated` check make harmless.
  */
 async function queueMigrations(deps: IngestDeps, exportId: string, after: string | null): Promise<"done" | "more"> {
   const { db, budget, now } = deps;
