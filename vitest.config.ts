@@ -1,7 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { DEMO_WEBHOOK_SECRET } from "./scripts/demo-secrets";
+import { DEMO_WEBHOOK_SECRET } from "./scripts/demo-secrets.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));

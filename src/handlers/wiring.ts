@@ -1,12 +1,14 @@
 import { Budget } from "../client/budget";
 import { CallCore } from "../client/call";
 import { sdkClient } from "../client/sdk";
-import { readConfig } from "../config";
+import { type Config, readConfig } from "../config";
 import { readAssistantTools, saveAssistantTools } from "../db/assistants";
 import { createDb, type Database } from "../db/client";
 import type { FilesDeps } from "../files/vector-store";
 import type { MigrationDeps } from "../migration/engine";
 import type { Invocation } from "../migration/follow-ups";
+import type { PreviewDeps } from "../migration/preview";
+import type { ReadOptions } from "../migration/reader";
 import { type AssistantToolsCache, AssistantsApi } from "../source/assistants-api";
 import { OpenAITarget } from "../target/openai-target";
 
@@ -17,14 +19,19 @@ export function invocationBudget(env: Env, invocation: Invocation): Budget {
 }
 
 /** The source and the target of this deployment, over one call core that spends `budget` (and passes `fence` first). */
-function connect(env: Env, budget: Budget, fence?: () => Promise<void>) {
+function connect(env: Env, budget: Budget, fence?: () => Promise<void>, tools = assistantTools(createDb(env.DB))) {
   const config = readConfig(env);
   const core = new CallCore(budget, fence);
   return {
-    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs), assistantTools(createDb(env.DB))),
+    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs), tools),
     target: new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs)),
   };
 }
+
+const readingOptions = (config: Config): ReadOptions => ({
+  toolCalls: config.toolCalls,
+  filesElsewhere: new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host,
+});
 
 /** Each assistant's tools, read once and kept in D1 (MIGRATE_TOOL_CALLS=auto). */
 const assistantTools = (db: Database): AssistantToolsCache => ({
@@ -40,8 +47,15 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
     budget,
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
-    reading: { toolCalls: config.toolCalls, filesElsewhere: new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host },
+    reading: readingOptions(config),
   };
+}
+
+/** A dry run reads what ferry knows of assistants but records nothing (contract §7.3). */
+export function previewDeps(env: Env, budget: Budget): PreviewDeps {
+  const config = readConfig(env);
+  const known = assistantTools(createDb(env.DB));
+  return { ...connect(env, budget, undefined, { get: known.get, set: async () => {} }), budget, reading: readingOptions(config), orphanSafeCreate: config.orphanSafeCreate };
 }
 
 export function filesDeps(env: Env, budget: Budget): FilesDeps {

@@ -1,3 +1,5 @@
+import { MAX_ITEMS_PER_WRITE } from "../conversion/types";
+
 /** What a thread's migration is made of, for contract §4.2's count. */
 export interface ThreadShape {
   messages: number;
@@ -25,8 +27,11 @@ export function minimumCalls(thread: ThreadShape): CallCount {
     threadReads: 1,
     messageLists: Math.max(1, Math.ceil(thread.messages / 100)),
     fileReads: thread.citedFiles ?? 0,
-    writes: Math.max(1, Math.ceil(thread.messages / 20)) + (thread.orphanSafe && thread.messages > 0 ? 1 : 0),
+    writes: conversationWrites(thread.messages, thread.orphanSafe),
   };
 }
+
+/** Writes for n items: 20 a call, at least the create; one more when the create is orphan-safe and there are items. */
+export const conversationWrites = (items: number, orphanSafe = false) => Math.max(1, Math.ceil(items / MAX_ITEMS_PER_WRITE)) + (orphanSafe && items > 0 ? 1 : 0);
 
 export const totalCalls = (c: CallCount) => c.threadReads + c.messageLists + c.fileReads + c.writes;

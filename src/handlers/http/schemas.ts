@@ -107,6 +107,27 @@ export const AssistantMigration = z
   .openapi("AssistantMigration");
 export type AssistantMigration = z.infer<typeof AssistantMigration>;
 
+export const MigrateQuery = z.object({
+  dry_run: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ param: { name: "dry_run", in: "query" }, description: "`true`: preview the migration (contract §7.3) and write nothing anywhere" }),
+});
+
+export const MigrationPreview = z
+  .object({
+    object: z.literal("migration_preview"),
+    thread_id: z.string(),
+    items: z.array(z.record(z.string(), z.unknown())).openapi({ description: "The first 100 conversation items a migration would write, in order" }),
+    item_count: z.number().int(),
+    writes: z.number().int().openapi({ description: "Conversation writes a migration would make" }),
+    calls: z.number().int().openapi({ description: "API calls a migration would make: this preview's reads plus the writes" }),
+    warnings: z.array(Warning),
+    complete: z.boolean().openapi({ description: "false when the preview stopped early (its budget ran out, or a message is still in progress): the counts are lower bounds" }),
+  })
+  .openapi("MigrationPreview");
+export type MigrationPreview = z.infer<typeof MigrationPreview>;
+
 export const ImportResult = z
   .object({ registered: z.number().int(), already_known: z.number().int() })
   .openapi("ImportResult", { description: "How many ids were new and how many ferry knew" });

@@ -3,11 +3,12 @@ import { createDb } from "../../../db/client";
 import { findThread, findThreads, registerThreads } from "../../../db/threads";
 import { migrateThread } from "../../../migration/engine";
 import { queueFollowUps } from "../../../migration/follow-ups";
-import { invocationBudget, migrationDeps } from "../../wiring";
+import { previewThread } from "../../../migration/preview";
+import { invocationBudget, migrationDeps, previewDeps } from "../../wiring";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
 import { presentThread, unknownThread } from "../presenters";
-import { errorResponses, ImportResult, jsonContent, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
+import { errorResponses, ImportResult, jsonContent, MigrateQuery, MigrationPreview, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
 import { rememberIfSettled, settledAnswer } from "../settled-cache";
 
 const LOOKUP_MAX = 100;
@@ -28,10 +29,13 @@ const getThread = createRoute({
 const migrateRoute = createRoute({
   method: "post",
   path: "/v1/threads/{thread_id}/migrate",
-  summary: "Migrate a thread now (idempotent)",
-  request: { params: ThreadIdParam },
+  summary: "Migrate a thread now (idempotent), or preview its migration with `dry_run=true`",
+  request: { params: ThreadIdParam, query: MigrateQuery },
   responses: {
-    200: jsonContent(ThreadMigration, "Finished within the request (migrated, failed or source_unavailable), or already migrated"),
+    200: jsonContent(
+      z.union([ThreadMigration, MigrationPreview]),
+      "Finished within the request (migrated, failed or source_unavailable), or already migrated; with `dry_run=true` the preview",
+    ),
     202: jsonContent(ThreadMigration, "Continues in the background; ask again after `Retry-After` seconds"),
     ...errorResponses,
   },
@@ -69,6 +73,7 @@ export const threadRoutes = createRouter()
   })
   .openapi(migrateRoute, async (c) => {
     const { thread_id } = c.req.valid("param");
+    if (c.req.valid("query").dry_run === "true") return c.json(await previewThread(previewDeps(c.env, invocationBudget(c.env, "request")), thread_id), 200);
     const known = await findThread(createDb(c.env.DB), thread_id);
     if (known?.status === "migrated") return c.json(presentThread(known), 200);
 
