@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export type ErrorType = "invalid_request_error" | "authentication_error" | "not_found_error" | "server_error";
+export const ERROR_TYPES = ["invalid_request_error", "authentication_error", "not_found_error", "server_error"] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
 
 /** An error answered in the OpenAI API's shape: {"error":{"type","code","message","param"}}. */
 export class ApiError extends Error {
