@@ -2,8 +2,8 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { configDefaults, defineConfig } from "vitest/config";
 
-// Tools that need Node (the OpenAPI validator compiles with eval, which workerd forbids) run in
-// their own project; everything else runs inside workerd.
+// Tools that need Node (the OpenAPI validator compiles with eval, which workerd forbids; the client
+// generator uses Node's built-ins) run in their own project; everything else runs inside workerd.
 const NODE_TESTS = "test/node/**";
 
 export default defineConfig(async () => {
