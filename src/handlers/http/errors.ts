@@ -4,7 +4,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { CallFailure, describeFailure, RateLimited, SourceGone } from "../../client/errors";
 import { ConfigInvalid } from "../../config";
 
-export type ErrorType = "invalid_request_error" | "authentication_error" | "not_found_error" | "server_error";
+export const ERROR_TYPES = ["invalid_request_error", "authentication_error", "not_found_error", "server_error"] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
 
 /** An error answered in the OpenAI API's shape: {"error":{"type","code","message","param"}}. */
 export class ApiError extends Error {

@@ -8,7 +8,7 @@ import { invocationBudget, migrationDeps, previewDeps } from "../../wiring";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
 import { presentThread, unknownThread } from "../presenters";
-import { errorResponses, ImportResult, jsonContent, MigrateQuery, MigrationPreview, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
+import { errorResponse, errors, ImportResult, jsonContent, MigrateQuery, MigrationPreview, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
 import { rememberIfSettled, settledAnswer } from "../settled-cache";
 
 const LOOKUP_MAX = 100;
@@ -17,18 +17,22 @@ const IMPORT_MAX = 1000;
 const getThread = createRoute({
   method: "get",
   path: "/v1/threads/{thread_id}",
+  operationId: "getThread",
   summary: "Look up a thread's migration (never calls OpenAI)",
   request: { params: ThreadIdParam },
   responses: {
     200: jsonContent(ThreadMigration, "The thread's migration"),
-    404: jsonContent(ThreadMigration, "ferry has never seen this thread (`thread_not_found`)"),
-    ...errorResponses,
+    404: errorResponse("ferry has never seen this thread (`thread_not_found`)"),
+    ...errors.badId,
+    ...errors.bearer,
+    ...errors.failure,
   },
 });
 
 const migrateRoute = createRoute({
   method: "post",
   path: "/v1/threads/{thread_id}/migrate",
+  operationId: "migrateThread",
   summary: "Migrate a thread now (idempotent), or preview its migration with `dry_run=true`",
   request: { params: ThreadIdParam, query: MigrateQuery },
   responses: {
@@ -36,28 +40,49 @@ const migrateRoute = createRoute({
       z.union([ThreadMigration, MigrationPreview]),
       "Finished within the request (migrated, failed or source_unavailable), or already migrated; with `dry_run=true` the preview",
     ),
-    202: jsonContent(ThreadMigration, "Continues in the background; ask again after `Retry-After` seconds"),
-    ...errorResponses,
+    202: {
+      ...jsonContent(ThreadMigration, "Continues in the background; ask again after `Retry-After` seconds"),
+      headers: z.object({
+        "Retry-After": z.number().int().min(0).openapi({ description: "Seconds until it is worth asking again" }),
+      }),
+    },
+    ...errors.badId,
+    ...errors.tooLarge, // no body is read, but one is still limited
+    ...errors.bearer,
+    ...errors.preview,
+    ...errors.failure,
+    ...errors.config,
   },
 });
 
 const lookup = createRoute({
   method: "post",
   path: "/v1/threads/lookup",
+  operationId: "lookupThreads",
   summary: "Look up many threads at once",
   request: { body: { content: { "application/json": { schema: ThreadIdList(LOOKUP_MAX) } }, required: true } },
   responses: {
     200: jsonContent(z.object({ data: z.array(ThreadMigration) }), "One entry per requested id, in order; unknown ids have status `unknown`"),
-    ...errorResponses,
+    ...errors.badJsonBody,
+    ...errors.tooLarge,
+    ...errors.bearer,
+    ...errors.failure,
   },
 });
 
 const importRoute = createRoute({
   method: "post",
   path: "/v1/threads/import",
+  operationId: "importThreads",
   summary: "Register thread ids for the backfill (idempotent)",
   request: { body: { content: { "application/json": { schema: ThreadIdList(IMPORT_MAX) } }, required: true } },
-  responses: { 200: jsonContent(ImportResult, "How many ids were new and how many ferry knew"), ...errorResponses },
+  responses: {
+    200: jsonContent(ImportResult, "How many ids were new and how many ferry knew"),
+    ...errors.badJsonBody,
+    ...errors.tooLarge,
+    ...errors.bearer,
+    ...errors.failure,
+  },
 });
 
 export const threadRoutes = createRouter()
