@@ -8,7 +8,7 @@ import { newId, nowSec } from "./ids";
 import { FILE_STATUSES, Ingestion, type IngestConfig, type IngestError, type IngestingFile, type IngestJob, type VectorStoreFileStatus } from "./ingestion";
 import { checkListQuery, paginate, type ListQuery, type Page } from "./pagination";
 import { route, type Route } from "./routes";
-import { checkBody, checkMetadata, enumOf, join, listOf, maxLen, metadataField, missing, nonNegInt, nullable, numberIn, object, opt, pairs, req, str, TYPE, union, wrongType, type Check, type Metadata, type Obj } from "./schema";
+import { checkBody, checkMetadata, enumOf, join, listOf, maxLen, metadataField, missing, mustExist, nonNegInt, nullable, numberIn, object, opt, pairs, req, str, TYPE, union, wrongType, type Check, type Metadata, type Obj } from "./schema";
 
 export interface ExpiresAfter {
   anchor: "last_active_at";
@@ -145,9 +145,7 @@ const attributes: Check = (v, path) => {
 
 /** Unknown file ids are rejected up front (400, nothing written); see README "Decisions". */
 function checkFilesExist(files: FileToAttach[], path: (i: number) => string, fileExists: (id: string) => boolean): void {
-  files.forEach((f, i) => {
-    if (!fileExists(f.file_id)) throw invalid(path(i), `Invalid '${path(i)}': no file found with id '${f.file_id}'.`, null);
-  });
+  mustExist(files.map((f) => f.file_id), path, "file", fileExists);
 }
 
 /** POST /v1/vector_stores. `file_ids` ≤ 500 (spec). */
