@@ -8,7 +8,7 @@ export type Obj = Record<string, unknown>;
 export type Metadata = Record<string, string>;
 
 export type Check = (v: unknown, path: string) => unknown;
-interface Field {
+export interface Field {
   required?: boolean;
   check: Check;
 }
