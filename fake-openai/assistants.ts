@@ -80,8 +80,8 @@ const TOOLS = {
   function: object({ type: TYPE, function: req(functionObject) }),
 };
 const v2Tool = union(TOOLS);
-/** Seeds may carry the v1 `retrieval` tool that old assistants still report. */
-const seedTool = union({ ...TOOLS, retrieval: object({ type: TYPE }) });
+/** Seeds (assistants and runs) may carry the v1 `retrieval` tool that old assistants still report. */
+export const seedTool = union({ ...TOOLS, retrieval: object({ type: TYPE }) });
 
 const toolResources = object({
   code_interpreter: opt(object({ file_ids: opt(listOf(str, 20)) })),
@@ -192,6 +192,10 @@ export class AssistantStore {
 
   get(id: string): AssistantObject {
     return this.assistant(id).obj;
+  }
+
+  find(id: string): AssistantObject | undefined {
+    return this.assistants.get(id)?.obj;
   }
 
   /** Fields given replace the stored ones; `tool_resources` per tool (null clears it to {}); `metadata` wholesale. */
