@@ -16,6 +16,7 @@ import { ingestionRoutes } from "./ingestion";
 import { matcher, type Call, type Ctx, type Gate } from "./routes";
 import type { Obj } from "./schema";
 import { seedDemo } from "./seed";
+import { responseRoutes } from "./responses";
 import { runRoutes } from "./runs";
 import { FakeState } from "./state";
 import { threadRoutes } from "./threads";
@@ -28,6 +29,7 @@ const match = matcher([
   ...assistantRoutes,
   ...fileRoutes,
   ...conversationRoutes,
+  ...responseRoutes,
   ...vectorStoreRoutes,
   ...ingestionRoutes,
   ...controlRoutes,
