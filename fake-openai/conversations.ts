@@ -49,7 +49,7 @@ export function checkAddItems(body: unknown, lookup: ItemLookup): NewItem[] {
 }
 
 /** `include` of the item reads and writes (spec IncludeEnum). */
-export const checkItemsInclude = (q: URLSearchParams) => checkInclude(q, INCLUDE_VALUES);
+const checkItemsInclude = (q: URLSearchParams) => checkInclude(q, INCLUDE_VALUES);
 
 // ---------- the store ----------
 
@@ -117,7 +117,7 @@ export class ConversationStore {
   }
 }
 
-export const itemLookup = (state: FakeState): ItemLookup => ({ itemExists: state.conversations.itemExists, fileExists: state.files.exists });
+const itemLookup = (state: FakeState): ItemLookup => ({ itemExists: state.conversations.itemExists, fileExists: state.files.exists });
 
 export const conversationRoutes: Route[] = [
   route("POST", "/v1/conversations", (c) => {

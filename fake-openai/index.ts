@@ -2,7 +2,7 @@
 export { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from "./server";
 export { FakeState } from "./state";
 export type { FakeConfig, ConfigPatch } from "./config";
-export type { ThreadSpec, MessageSpec, ThreadMessage } from "./threads";
+export type { ThreadSpec, MessageSpec, MessageStatus, ThreadMessage } from "./threads";
 export type { FileSpec } from "./files";
 export type { ConversationSnapshot } from "./conversations";
 export type { ConversationItem, SnapshotItem, NewItem } from "./items";
@@ -19,4 +19,6 @@ export type {
 } from "./vector-stores";
 export { FAULT_MIX, NO_RANDOM_FAULTS, type FaultRule, type RandomFaults } from "./faults";
 export { seedDemo, DEMO_THREAD_IDS, DEMO_ASSISTANT_IDS } from "./seed";
+export type { RunSpec, StepSpec, RunObject, RunStepObject } from "./runs";
+export { CANNED_ANSWER } from "./responses";
 export { ApiError, type ErrorBody } from "./errors";

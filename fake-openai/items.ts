@@ -213,7 +213,7 @@ const CHECKS = { message: checkMessage, function_call: checkFunctionCall, functi
  * One input item at `path` (`items[3]`, `input[0]`). `type` may be omitted (EasyInputMessage). An
  * `id` must name a stored item; the stored copy still gets a fresh one.
  */
-export function checkItem(v: unknown, path: string, itemExists: (id: string) => boolean): NewItem {
+function checkItem(v: unknown, path: string, itemExists: (id: string) => boolean): NewItem {
   const raw = asObject(v, path);
   const type = raw.type === undefined ? "message" : (enumOf(ITEM_TYPES)(raw.type, join(path, "type")) as (typeof ITEM_TYPES)[number]);
   const { item, id } = CHECKS[type](raw, path);

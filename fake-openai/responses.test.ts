@@ -3,8 +3,8 @@
 import OpenAI from "openai";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import { api, ctl } from "./http-client";
+import { CANNED_ANSWER as CANNED } from "./responses";
 
-const CANNED = "This is a canned answer from the fake OpenAI.";
 const user = (text: string) => ({ type: "message", role: "user", content: [{ type: "input_text", text }] });
 const fnCall = (call_id: string) => ({ type: "function_call" as const, call_id, name: "get_weather", arguments: "{}" });
 const fnOutput = (call_id: string) => ({ type: "function_call_output" as const, call_id, output: "18C" });

@@ -120,7 +120,7 @@ function checkToolRefs(tools: Obj[], state: FakeState): void {
  * call: an output needs an earlier call with its call_id, a call needs an output. Worded and
  * typed as the real API answers (param `input`, code null).
  */
-export function checkToolPairs(history: readonly NewItem[]): void {
+function checkToolPairs(history: readonly NewItem[]): void {
   const called = new Set<string>();
   const answered = new Set<string>();
   for (const it of history) {
@@ -169,7 +169,7 @@ function responseObject(b: ResponseBody, output: ConversationItem, conversation:
 }
 
 /** Validates everything (all-or-nothing), then answers and, with a conversation, appends the input and the answer to it. */
-export function createResponse(body: unknown, state: FakeState) {
+function createResponse(body: unknown, state: FakeState) {
   const b = checkBodyShape(body);
   const input = inputItems(b.input, state.conversations.itemExists);
   checkFileRefs(input, "input", state.files.exists);

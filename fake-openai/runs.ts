@@ -10,8 +10,8 @@ import { anyObject, arrayOf, checkBody, enumOf, metadataField, nonNegInt, nullab
 import { seedTool, type AssistantStore } from "./assistants";
 import type { MessageSpec, ThreadStore } from "./threads";
 
-export const RUN_STATUSES = ["queued", "in_progress", "requires_action", "cancelling", "cancelled", "failed", "completed", "incomplete", "expired"] as const;
-export const STEP_STATUSES = ["in_progress", "cancelled", "failed", "completed", "expired"] as const;
+const RUN_STATUSES = ["queued", "in_progress", "requires_action", "cancelling", "cancelled", "failed", "completed", "incomplete", "expired"] as const;
+const STEP_STATUSES = ["in_progress", "cancelled", "failed", "completed", "expired"] as const;
 type RunStatus = (typeof RUN_STATUSES)[number];
 type StepStatus = (typeof STEP_STATUSES)[number];
 interface Usage {
@@ -159,7 +159,7 @@ const step = union({
   tool_calls: object({ ...stepFields, tool_calls: req(arrayOf(toolCall)) }),
 });
 
-export function checkRunSeed(body: unknown): RunSpec {
+function checkRunSeed(body: unknown): RunSpec {
   return checkBody(body, {
     id: opt(str),
     assistant_id: req(str),
@@ -179,7 +179,6 @@ export function checkRunSeed(body: unknown): RunSpec {
 
 // ---------- building runs and steps ----------
 
-const TERMINAL_RUN: readonly RunStatus[] = ["cancelled", "failed", "completed", "incomplete", "expired"];
 const RUNNING: readonly RunStatus[] = ["queued", "in_progress", "requires_action", "cancelling"];
 const NO_USAGE: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 const SERVER_ERROR: LastError = { code: "server_error", message: "Sorry, something went wrong." };
@@ -216,7 +215,7 @@ function withoutResultContent(s: RunStepObject): RunStepObject {
   return { ...s, step_details: { type: "tool_calls", tool_calls } };
 }
 
-export const STEP_INCLUDE = ["step_details.tool_calls[*].file_search.results[*].content"] as const;
+const STEP_INCLUDE = ["step_details.tool_calls[*].file_search.results[*].content"] as const;
 
 interface RunRef {
   runId: string;
@@ -370,7 +369,7 @@ export class RunStore {
       instructions: spec.instructions ?? a?.instructions ?? "",
       tools: spec.tools ?? a?.tools ?? [],
       metadata: spec.metadata ?? {},
-      usage: spec.usage !== undefined ? spec.usage : TERMINAL_RUN.includes(st) ? NO_USAGE : null,
+      usage: spec.usage !== undefined ? spec.usage : RUNNING.includes(st) ? null : NO_USAGE,
       temperature: spec.temperature !== undefined ? spec.temperature : (a?.temperature ?? 1),
       top_p: spec.top_p !== undefined ? spec.top_p : (a?.top_p ?? 1),
       max_prompt_tokens: null,
