@@ -106,6 +106,15 @@ export class ThreadStore {
     m.assistant_id ??= assistantId;
   }
 
+  /** The run writing an in-progress message finished it: it is completed from now on. */
+  completeMessage(threadId: string, messageId: string): ThreadMessage {
+    const m = this.message(threadId, messageId);
+    if (!m) throw noMessage(messageId);
+    m.status = "completed";
+    m.completed_at = nowSec();
+    return m;
+  }
+
   /** Deletes one message (and its v1 files), as `messages.delete` would; a cursor naming it is then unknown. */
   deleteMessage(threadId: string, messageId: string): void {
     const t = this.thread(threadId);
@@ -210,6 +219,7 @@ export const threadRoutes: Route[] = [
     const b = c.body() as { messages?: MessageSpec[]; generate?: number };
     return { ids: c.state.appendMessages(c.params.id, b) };
   }),
+  route("POST", "/__control/threads/{id}/messages/{message_id}/complete", (c) => c.state.threads.completeMessage(c.params.id, c.params.message_id)),
   route("DELETE", "/__control/threads/{id}/messages/{message_id}", (c) => {
     c.state.threads.deleteMessage(c.params.id, c.params.message_id);
     return { id: c.params.message_id, deleted: true };

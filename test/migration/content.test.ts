@@ -10,6 +10,7 @@ const cite = (file_id: string, start_index: number) => ({ type: "file_citation",
 
 it("migrates every part type, resolving each cited filename once", async () => {
   const report = await fake.createFile("report.pdf");
+  await fake.createFile("image.png", "file-img");
   const threadId = await fake.createThread({
     id: uniqueThreadId("content"),
     metadata: { plan: "pro" },

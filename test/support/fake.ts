@@ -2,7 +2,7 @@ import { minimumCalls as contractMinimum } from "../../src/migration/cost";
 // Drives the fake OpenAI server from tests running inside workerd (fetch only).
 import { inject } from "vitest";
 import type { AssistantObject, AssistantSeed, CallRecord, ConversationSnapshot, FaultRule, ThreadSpec, VectorStoreSnapshot, VectorStoreSpec } from "../../fake-openai";
-import type { ConfigPatch } from "../../fake-openai";
+import type { ConfigPatch, RunSpec } from "../../fake-openai";
 
 const base = () => inject("fakeOpenAIUrl");
 
@@ -34,7 +34,26 @@ export const fake = {
   dropVectorStore: (id: string) => control("DELETE", `/vector_stores/${id}`),
   vectorStores: async () => (await control<{ data: VectorStoreSnapshot[] }>("GET", "/vector_stores")).data,
   failIngest: (fileId: string, code: string, message: string) => control("POST", `/files/${fileId}/fail-ingest`, { code, message }),
+  createRun: (threadId: string, spec: RunSpec) => control<{ id: string; message_ids: string[] }>("POST", `/threads/${threadId}/runs`, spec),
+  /** The run writing an in-progress message finished it. */
+  completeMessage: (threadId: string, messageId: string) => control("POST", `/threads/${threadId}/messages/${messageId}/complete`),
+  deleteMessage: (threadId: string, messageId: string) => control("DELETE", `/threads/${threadId}/messages/${messageId}`),
+  messages: async (threadId: string) => (await openai<{ data: { id: string }[] }>("GET", `/threads/${threadId}/messages?limit=100&order=asc`, undefined, { "OpenAI-Beta": "assistants=v2" })).data,
+  /** Continues a conversation as an app would, through `responses.create` (its errors thrown with their message). */
+  respond: (body: Record<string, unknown>) => openai<{ id: string; output: { content: { text: string }[] }[] }>("POST", "/responses", body),
 };
+
+/** The fake's /v1 API with the test key, as an app calls the real one. */
+async function openai<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(`${base()}/v1${path}`, {
+    method,
+    headers: { authorization: "Bearer sk-test", "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = (await res.json()) as T & { error?: { message: string } };
+  if (!res.ok) throw new Error(`${method} /v1${path}: ${res.status} ${answer.error?.message}`);
+  return answer;
+}
 
 /** Route keys as the fake counts them. */
 export const ROUTES = {
