@@ -11,6 +11,7 @@ import { compileRules, prng, type ActiveRule, type FaultRule } from "./faults";
 import { FileStore, type FileSpec } from "./files";
 import type { IngestError } from "./ingestion";
 import type { ListQuery, Page } from "./pagination";
+import { RunStore, type RunSpec } from "./runs";
 import { seedDemo } from "./seed";
 import { ThreadStore, type ThreadMessage, type ThreadSpec } from "./threads";
 import { VectorStoreStore, type VectorStoreSnapshot, type VectorStoreSpec } from "./vector-stores";
@@ -21,6 +22,7 @@ export class FakeState {
   threads!: ThreadStore;
   conversations!: ConversationStore;
   assistants!: AssistantStore;
+  runs!: RunStore;
   vectorStores!: VectorStoreStore;
   readonly calls = new CallLog();
   private rules: ActiveRule[] = [];
@@ -40,6 +42,7 @@ export class FakeState {
     this.threads = new ThreadStore();
     this.conversations = new ConversationStore();
     this.assistants = new AssistantStore();
+    this.runs = new RunStore(this.threads, this.assistants);
     this.vectorStores = new VectorStoreStore(this.files, () => this.config.ingest);
     this.rules = [];
     this.calls.clear();
@@ -67,6 +70,21 @@ export class FakeState {
 
   createThread(spec: ThreadSpec = {}): string {
     return this.threads.create(spec);
+  }
+  /** A thread's runs go with it; false if the thread is unknown. */
+  deleteThread(id: string): boolean {
+    this.runs.dropThread(id);
+    return this.threads.delete(id);
+  }
+  /** Appends messages; assistant messages whose `run_id` names a seeded run of the thread become that run's next step. */
+  appendMessages(threadId: string, spec: Pick<ThreadSpec, "messages" | "generate">): string[] {
+    const ids = this.threads.append(threadId, spec);
+    this.runs.adopt(threadId, ids);
+    return ids;
+  }
+  /** Seeds a run with its steps (body of `POST /__control/threads/{id}/runs`). */
+  createRun(threadId: string, spec: RunSpec): { id: string; message_ids: string[] } {
+    return this.runs.create(threadId, spec);
   }
   listMessages(threadId: string, q: ListQuery, runId?: string): Page<ThreadMessage> {
     return this.threads.listMessages(threadId, q, runId);

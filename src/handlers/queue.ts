@@ -10,7 +10,7 @@ import { discoverAssistants } from "../files/discovery";
 import { followFileBatch, followStarted } from "../files/follow";
 import { syncThreadFiles } from "../files/thread-sync";
 import { StoreBusy } from "../files/vector-store";
-import { ingestExport } from "../exports/ingest";
+import { ingestExport } from "../ingest/ingest";
 import { migrateThread } from "../migration/engine";
 import { queueFollowUps } from "../migration/follow-ups";
 import { migrationsQueue, QueueMessage, type MigrationsQueue } from "../queue/messages";

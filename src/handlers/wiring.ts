@@ -1,14 +1,16 @@
 import { Budget } from "../client/budget";
 import { CallCore } from "../client/call";
 import { sdkClient } from "../client/sdk";
-import { readConfig } from "../config";
+import { type Config, readConfig } from "../config";
 import { readAssistantTools, saveAssistantTools } from "../db/assistants";
 import { createDb, type Database } from "../db/client";
-import type { FilesDeps } from "../files/vector-store";
 import type { ThreadRow } from "../db/schema";
-import type { IngestDeps } from "../exports/ingest";
+import type { IngestDeps } from "../ingest/ingest";
+import type { FilesDeps } from "../files/vector-store";
 import type { Connection, MigrationDeps } from "../migration/engine";
 import type { Invocation } from "../migration/follow-ups";
+import type { PreviewDeps } from "../migration/preview";
+import type { ReadOptions } from "../migration/reader";
 import { migrationsQueue } from "../queue/messages";
 import { type AssistantToolsCache, AssistantsApi } from "../source/assistants-api";
 import { ExportSource } from "../source/export-source";
@@ -21,34 +23,36 @@ export function invocationBudget(env: Env, invocation: Invocation): Budget {
 }
 
 /** The source and the target of this deployment, over one call core that spends `budget` (and passes `fence` first). */
-function connect(env: Env, budget: Budget, fence?: () => Promise<void>) {
+function connect(env: Env, budget: Budget, fence?: () => Promise<void>, tools = assistantTools(createDb(env.DB))) {
   const config = readConfig(env);
   const core = new CallCore(budget, fence);
   return {
-    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs), assistantTools(createDb(env.DB))),
-    target: target(env, core),
+    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs), tools),
+    target: target(config, core),
   };
 }
 
-function target(env: Env, core: CallCore): OpenAITarget {
-  const config = readConfig(env);
-  return new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs));
-}
+const target = (config: Config, core: CallCore) => new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs));
 
 /**
  * An exported thread is read from the EXPORTS bucket (contract §6.2), within the same budget and
  * behind the same fence; its files were never on the target's host, so each one a message names is
  * checked there, as for a cross-host source (contract §6.1).
  */
-function connectExport(env: Env, budget: Budget, row: ThreadRow, fence: () => Promise<void>): Connection {
+function connectExport(env: Env, budget: Budget, row: ThreadRow, fence: () => Promise<void> = async () => {}): Required<Connection> {
   if (!row.exportLocation) throw new Error(`thread ${row.threadId} is an export thread without a location`);
   const config = readConfig(env);
   return {
     source: new ExportSource(env.EXPORTS, row.threadId, row.exportLocation, budget, fence),
-    target: target(env, new CallCore(budget, fence)),
+    target: target(config, new CallCore(budget, fence)),
     reading: { toolCalls: config.toolCalls, filesElsewhere: true },
   };
 }
+
+const readingOptions = (config: Config): ReadOptions => ({
+  toolCalls: config.toolCalls,
+  filesElsewhere: new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host,
+});
 
 /** Each assistant's tools, read once and kept in D1 (MIGRATE_TOOL_CALLS=auto). */
 const assistantTools = (db: Database): AssistantToolsCache => ({
@@ -64,8 +68,16 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
     budget,
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
-    reading: { toolCalls: config.toolCalls, filesElsewhere: new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host },
+    reading: readingOptions(config),
   };
+}
+
+/** A dry run reads what ferry knows of assistants but records nothing (contract §7.3); an exported thread (`row`) is read from its export. */
+export function previewDeps(env: Env, budget: Budget, row?: ThreadRow): PreviewDeps {
+  const config = readConfig(env);
+  if (row?.source === "export") return { ...connectExport(env, budget, row), budget, orphanSafeCreate: config.orphanSafeCreate };
+  const known = assistantTools(createDb(env.DB));
+  return { ...connect(env, budget, undefined, { get: known.get, set: async () => {} }), budget, reading: readingOptions(config), orphanSafeCreate: config.orphanSafeCreate };
 }
 
 export function filesDeps(env: Env, budget: Budget): FilesDeps {

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { Budget } from "../../src/client/budget";
-import { ingestExport } from "../../src/exports/ingest";
+import { ingestExport } from "../../src/ingest/ingest";
 import { ingestDeps } from "../../src/handlers/wiring";
 import { diedIn, dyingD1 } from "../support/crash";
 import { uniqueThreadId } from "../support/ferry";

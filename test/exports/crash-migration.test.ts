@@ -4,7 +4,7 @@
 import { env } from "cloudflare:test";
 import { beforeEach, expect, it } from "vitest";
 import { Budget } from "../../src/client/budget";
-import { ingestExport } from "../../src/exports/ingest";
+import { ingestExport } from "../../src/ingest/ingest";
 import { ingestDeps, migrationDeps } from "../../src/handlers/wiring";
 import { migrateThread } from "../../src/migration/engine";
 import { diedIn, dyingD1 } from "../support/crash";

@@ -6,7 +6,7 @@ import { expect, it } from "vitest";
 import { fake, ROUTES } from "../support/fake";
 import { uniqueThreadId } from "../support/ferry";
 import { Budget } from "../../src/client/budget";
-import { ingestExport } from "../../src/exports/ingest";
+import { ingestExport } from "../../src/ingest/ingest";
 import { ingestDeps } from "../../src/handlers/wiring";
 import type { QueueMessage } from "../../src/queue/messages";
 import { drainQueue } from "../support/queue";
@@ -26,7 +26,7 @@ it("ingests and migrates 1,000 threads of one export; the same export again regi
   const { invocations, sent } = await ingestByInvocation(body.id);
   expect(invocations).toBeGreaterThan(1); // it handed over from a checkpoint
   expect(new Set(sent.map((m) => m.type === "migrate_thread" && m.thread_id))).toEqual(new Set(ids));
-  await drainQueue(sent, {}, 400);
+  await drainQueue(sent, {}, { maxInvocations: 400 });
 
   expect(await getExport(body.id)).toMatchObject({ status: "ingested", threads_found: THREADS, threads_registered: THREADS, already_known: 0, lines_rejected: 0, bytes_ingested: file.length });
   const migrated = await env.DB.prepare("select count(*) as n, sum(messages_migrated) as m from threads where export_id = ? and status = 'migrated'").bind(body.id).first<{ n: number; m: number }>();

@@ -3,12 +3,12 @@
 // same messages, plus the runs' tool history (§3.1), the thread's metadata, and its tool resources
 // and attachments in the lookup and the files check.
 import { env } from "cloudflare:test";
-import { beforeEach, expect, it, vi } from "vitest";
+import { beforeEach, expect, inject, it, vi } from "vitest";
 import { Budget } from "../../src/client/budget";
 import type { MigrationWarning } from "../../src/conversion/types";
 import { createDb } from "../../src/db/client";
 import { findThread } from "../../src/db/threads";
-import { ingestExport } from "../../src/exports/ingest";
+import { ingestExport } from "../../src/ingest/ingest";
 import { ingestDeps } from "../../src/handlers/wiring";
 import { ThreadReader } from "../../src/migration/reader";
 import { ExportSource } from "../../src/source/export-source";
@@ -38,8 +38,24 @@ it("a record's messages become the same items as the live thread's", async () =>
   expect(exported.metadata).toEqual({ customer: "acme", assistants_thread_id: threadId });
 });
 
-// The fake's conversations take message items only so far, so the tool history is read through the
-// engine's own reader (what a migration would write), from what ingestion really put into R2.
+it("a live thread with tool history, exported as the exporter does, migrates into the same conversation", async () => {
+  await fake.reset("demo");
+  await env.DB.prepare("delete from threads where thread_id = ?").bind(DEMO).run();
+  const record = await exportedFromLive(DEMO, uniqueThreadId("tools"));
+  const { body: live } = await migrate(DEMO);
+  expect(live.status).toBe("migrated");
+
+  const { body } = await postExport(ndjson([record]));
+  await ingested(body.id);
+  const t = await settled(record.thread_id as string);
+  expect(t).toMatchObject({ status: "migrated", source: "export", messages_migrated: live.messages_migrated });
+  expect(itemsOf((await fake.conversation(t.conversation_id!)).items)).toEqual(itemsOf((await fake.conversation(live.conversation_id!)).items));
+  expect(t.warnings.map((w) => w.code).sort()).toEqual(live.warnings.map((w) => w.code).sort());
+  // Usable as is (contract §4.6): the API accepts the history, every call paired with its output.
+  await fake.respond({ model: "gpt-4o", conversation: t.conversation_id, input: "thanks" });
+});
+
+// The engine's own reader (what a migration writes) over what ingestion put into R2, counting the reads.
 it("runs' steps become tool items around their messages; a run without a message is left out with a warning", async () => {
   const threadId = uniqueThreadId("runs");
   const msg = (n: number, role: "user" | "assistant", value: string, run_id?: string) => v2Message(threadId, n, { role, content: value, run_id });
@@ -131,3 +147,22 @@ it("the thread's tool resources and attachments reach the lookup and the files c
   expect(Object.keys(byRoute).filter((r) => r.startsWith("GET /v1/threads") || r.startsWith("GET /v1/assistants"))).toEqual([]);
   expect(byRoute[ROUTES.thread]).toBeUndefined();
 });
+
+const DEMO = "thread_demo_tools"; // fake-openai/seed.ts: parallel calls, code interpreter, file search, an expired call, an incomplete message
+
+/**
+ * A live thread read through the fake's Assistants API as the public exporter reads one (thread,
+ * messages ascending, runs with their steps), under another thread id so both can be migrated.
+ */
+async function exportedFromLive(threadId: string, as: string): Promise<Record<string, unknown>> {
+  const get = async (path: string) => {
+    const res = await fetch(`${inject("fakeOpenAIUrl")}/v1/threads/${threadId}${path}`, { headers: { authorization: "Bearer sk-test", "OpenAI-Beta": "assistants=v2" } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { data: Record<string, unknown>[] } & Record<string, unknown>;
+  };
+  const runs = (await get("/runs?order=asc&limit=100")).data;
+  for (const r of runs) r.steps = (await get(`/runs/${r.id as string}/steps?order=asc&limit=100`)).data;
+  const record = exportRecord(threadId, (await get("/messages?order=asc&limit=100")).data, { runs });
+  record.thread = await get("");
+  return JSON.parse(JSON.stringify(record).replaceAll(`"${threadId}"`, `"${as}"`)) as Record<string, unknown>;
+}

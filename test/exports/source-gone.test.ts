@@ -3,7 +3,7 @@
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { Budget } from "../../src/client/budget";
-import { ingestExport } from "../../src/exports/ingest";
+import { ingestExport } from "../../src/ingest/ingest";
 import { ingestDeps } from "../../src/handlers/wiring";
 import { fake } from "../support/fake";
 import { lookup, migrate, uniqueThreadId } from "../support/ferry";

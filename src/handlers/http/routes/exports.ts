@@ -11,7 +11,7 @@ import { migrationsQueue } from "../../../queue/messages";
 import { type AppEnv, createRouter } from "../app-type";
 import { ApiError } from "../errors";
 import { presentExport } from "../presenters";
-import { ApiErrorSchema, errorResponses, Export, ExportIdParam, ExportRegistration, jsonContent } from "../schemas";
+import { errorResponse, errors, Export, ExportIdParam, ExportRegistration, jsonContent } from "../schemas";
 
 type Format = ExportRow["format"];
 const MEDIA_TYPES: Record<string, Format> = { "application/x-ndjson": "ndjson", "application/json": "json" };
@@ -21,6 +21,7 @@ const REGISTRATION_MAX_BYTES = 4096;
 const upload = createRoute({
   method: "post",
   path: "/v1/exports",
+  operationId: "uploadExport",
   summary: "Upload an export (streamed into R2), or register one already in the bucket; ingestion runs from the queue",
   description:
     "NDJSON (`application/x-ndjson`, one record, thread.message or transcript line a line) or a JSON document (`application/json`: one record or an array), " +
@@ -36,20 +37,30 @@ const upload = createRoute({
   },
   responses: {
     202: jsonContent(Export, "Stored; its threads are found and registered in the background"),
-    404: jsonContent(ApiErrorSchema, "The `r2_key` names no object (`r2_object_not_found`)"),
-    411: jsonContent(ApiErrorSchema, "No Content-Length: an upload is streamed into R2, which needs its length"),
-    415: jsonContent(ApiErrorSchema, "Neither NDJSON nor JSON"),
-    ...errorResponses,
-    413: jsonContent(ApiErrorSchema, "Over the upload limit, or a JSON document over 8 MiB"),
+    400: errorResponse("An empty body or object (`empty_export`), a path-like `r2_key` (`invalid_r2_key`), a malformed registration (`invalid_request`), an object of unknown format (`unknown_export_format`)"),
+    404: errorResponse("The `r2_key` names no object (`r2_object_not_found`)"),
+    411: errorResponse("No Content-Length (`length_required`): an upload streams into R2, which needs its size"),
+    413: errorResponse("Over EXPORT_UPLOAD_MAX_BYTES, or a JSON document over 8 MiB (`export_too_large`)"),
+    415: errorResponse("Neither NDJSON nor JSON (`unsupported_content_type`)"),
+    ...errors.bearer,
+    ...errors.failure,
+    ...errors.config,
   },
 });
 
 const getExport = createRoute({
   method: "get",
   path: "/v1/exports/{export_id}",
+  operationId: "getExport",
   summary: "An export's ingestion: counts, the first rejections, status",
   request: { params: ExportIdParam },
-  responses: { 200: jsonContent(Export, "The export"), 404: jsonContent(ApiErrorSchema, "No such export (`export_not_found`)"), ...errorResponses },
+  responses: {
+    200: jsonContent(Export, "The export"),
+    404: errorResponse("No such export (`export_not_found`)"),
+    ...errors.badId,
+    ...errors.bearer,
+    ...errors.failure,
+  },
 });
 
 const invalid = (code: string, message: string, param: string | null = null, status: 400 | 404 | 411 | 413 | 415 = 400) =>

@@ -4,10 +4,10 @@ import { commitChunk, failExport, type FoundThread, findExport, markQueued, regi
 import type { ExportRow, OpenThread, Rejection } from "../db/schema";
 import type { MigrationsQueue } from "../queue/messages";
 import { sendAll } from "../queue/send";
-import { concatBytes, type Line, readLines } from "./lines";
-import { type ExportLocation, type ExportShape, exportKeys } from "./location";
-import { recordLines } from "./normalize";
-import { MAX_LINE_BYTES, parseLine } from "./shapes";
+import { concatBytes, type Line, readLines } from "../exports/lines";
+import { type ExportLocation, type ExportShape, exportKeys } from "../exports/location";
+import { recordLines } from "../exports/normalize";
+import { MAX_LINE_BYTES, parseLine } from "../exports/shapes";
 
 export interface IngestDeps {
   db: Database;
