@@ -1,6 +1,6 @@
 import { fanOutPage } from "../backfill/backfill";
 import type { Budget } from "../client/budget";
-import { CallFailure, describeFailure, RateLimited } from "../client/errors";
+import { CallFailure, describeFailure, EntraRefused, RateLimited } from "../client/errors";
 import { ConfigInvalid, readConfig } from "../config";
 import { createDb, type Database } from "../db/client";
 import { increment } from "../db/counters";
@@ -107,7 +107,8 @@ export function configOrNull(env: Env) {
   }
 }
 
-const failureCode = (err: unknown) => (err instanceof RateLimited ? "rate_limited" : err instanceof CallFailure ? "openai_unavailable" : "internal_error");
+const failureCode = (err: unknown) =>
+  err instanceof RateLimited ? "rate_limited" : err instanceof EntraRefused ? "entra_refused" : err instanceof CallFailure ? "openai_unavailable" : "internal_error";
 
 async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

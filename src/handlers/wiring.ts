@@ -1,6 +1,6 @@
 import { Budget } from "../client/budget";
 import { CallCore } from "../client/call";
-import { sdkClient } from "../client/sdk";
+import { connectSide } from "../client/sdk";
 import { readConfig } from "../config";
 import { readAssistantTools, saveAssistantTools } from "../db/assistants";
 import { createDb, type Database } from "../db/client";
@@ -21,10 +21,16 @@ function connect(env: Env, budget: Budget, fence?: () => Promise<void>) {
   const config = readConfig(env);
   const core = new CallCore(budget, fence);
   return {
-    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs), assistantTools(createDb(env.DB))),
-    target: new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs)),
+    source: new AssistantsApi(connectSide(config.source, config.requestTimeoutMs, core), assistantTools(createDb(env.DB))),
+    target: new OpenAITarget(connectSide(config.target, config.requestTimeoutMs, core)),
   };
 }
+
+/** The source's files live on another host than the target's: each one is looked for on the target before it is named or copied (contract §6.1). */
+const filesElsewhere = (env: Env) => {
+  const config = readConfig(env);
+  return new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host;
+};
 
 /** Each assistant's tools, read once and kept in D1 (MIGRATE_TOOL_CALLS=auto). */
 const assistantTools = (db: Database): AssistantToolsCache => ({
@@ -41,11 +47,11 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
     toolCalls: config.toolCalls,
-    filesElsewhere: new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host,
+    filesElsewhere: filesElsewhere(env),
   };
 }
 
 export function filesDeps(env: Env, budget: Budget): FilesDeps {
   const { source, target } = connect(env, budget);
-  return { db: createDb(env.DB), budget, source, target, now: Date.now };
+  return { db: createDb(env.DB), budget, source, target, filesElsewhere: filesElsewhere(env), now: Date.now };
 }
