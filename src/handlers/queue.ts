@@ -1,4 +1,5 @@
 import { fanOutPage } from "../backfill/backfill";
+import { discoverThreads } from "../backfill/thread-discovery";
 import type { Budget } from "../client/budget";
 import { CallFailure, describeFailure, EntraRefused, RateLimited } from "../client/errors";
 import { ConfigInvalid, readConfig } from "../config";
@@ -15,7 +16,7 @@ import { queueFollowUps } from "../migration/follow-ups";
 import { migrationsQueue, QueueMessage, type MigrationsQueue } from "../queue/messages";
 import { redeliverySeconds } from "../retry";
 import { recordFailedDelivery } from "./message-objects";
-import { filesDeps, invocationBudget, migrationDeps } from "./wiring";
+import { discoveryDeps, filesDeps, invocationBudget, migrationDeps } from "./wiring";
 
 /** What becomes of one queue message. */
 export type Disposition = { ack: true } | { retry: true; delaySeconds: number };
@@ -62,6 +63,9 @@ async function handle(message: QueueMessage, env: Env, db: Database, queue: Migr
   switch (message.type) {
     case "backfill_page":
       await fanOutPage(db, queue, message.run_id, message.after, Date.now());
+      return ACK;
+    case "discover_threads":
+      await discoverThreads(discoveryDeps(env, budget), queue, message);
       return ACK;
     case "discover_assistants":
       await discoverAssistants(filesDeps(env, budget), queue, message);

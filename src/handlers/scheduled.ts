@@ -1,11 +1,13 @@
 import { startBackfill } from "../backfill/backfill";
 import { createDb } from "../db/client";
+import { takeStalledDiscovery } from "../db/discovery";
 import { markDrainedRuns } from "../db/runs";
 import { findStalledThreads, markEnqueued } from "../db/threads";
 import { forgetDeliveriesBefore } from "../db/webhooks";
 import { migrationsQueue } from "../queue/messages";
 import { sendAll } from "../queue/send";
 import { configOrNull } from "./queue";
+import { sourceKey } from "./wiring";
 
 /** The crons in wrangler.toml, by what they do. */
 export const NIGHTLY_BACKFILL = "0 3 * * *";
@@ -28,6 +30,9 @@ export async function onSchedule(controller: ScheduledController, env: Env): Pro
       const stalled = await findStalledThreads(db, now, STALLED_PER_SWEEP);
       await sendAll(queue, stalled.map((thread_id) => ({ type: "continue_thread", thread_id })));
       await markEnqueued(db, stalled, now);
+      // A thread listing whose Worker died between moving its cursor and sending the next page.
+      const listing = await takeStalledDiscovery(db, sourceKey(env), now);
+      if (listing?.runId) await queue.send({ type: "discover_threads", run_id: listing.runId, after: listing.cursor });
       await forgetDeliveriesBefore(db, now - WEBHOOK_MEMORY_MS);
       await markDrainedRuns(db, now);
       return;

@@ -4,6 +4,7 @@ import { connectSide } from "../client/sdk";
 import { readConfig } from "../config";
 import { readAssistantTools, saveAssistantTools } from "../db/assistants";
 import { createDb, type Database } from "../db/client";
+import type { DiscoveryDeps } from "../backfill/thread-discovery";
 import type { FilesDeps } from "../files/vector-store";
 import type { MigrationDeps } from "../migration/engine";
 import type { Invocation } from "../migration/follow-ups";
@@ -55,3 +56,10 @@ export function filesDeps(env: Env, budget: Budget): FilesDeps {
   const { source, target } = connect(env, budget);
   return { db: createDb(env.DB), budget, source, target, filesElsewhere: filesElsewhere(env), now: Date.now };
 }
+
+export function discoveryDeps(env: Env, budget: Budget): DiscoveryDeps {
+  return { db: createDb(env.DB), source: connect(env, budget).source, sourceKey: sourceKey(env), now: Date.now };
+}
+
+/** Which source this deployment reads: each source's thread listing is kept apart (a changed ASSISTANTS_BASE_URL lists anew). */
+export const sourceKey = (env: Env): string => readConfig(env).source.baseUrl;
