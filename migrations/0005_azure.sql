@@ -3,7 +3,7 @@ CREATE TABLE `thread_discovery` (
 	`status` text NOT NULL,
 	`cursor` text,
 	`run_id` text,
-	`registered` integer DEFAULT 0 NOT NULL,
+	`listed` integer DEFAULT 0 NOT NULL,
 	`error` text,
 	`updated_at` integer NOT NULL
 );

@@ -42,7 +42,7 @@ export async function discoverThreads(deps: DiscoveryDeps, queue: MigrationsQueu
   } catch (err) {
     if (after !== null && err instanceof Rejected && err.status === 400 && err.param === "after") {
       // The cursor's thread was deleted, so the source cannot say what came after it: list from the start.
-      if (await advanceDiscovery(db, sourceKey, { from: after, to: null, runId: message.run_id, registered: 0, done: false }, now())) {
+      if (await advanceDiscovery(db, sourceKey, { from: after, to: null, runId: message.run_id, listed: 0, done: false }, now())) {
         await queue.send({ type: "discover_threads", run_id: message.run_id, after: null });
       }
       return;
@@ -57,14 +57,14 @@ export async function discoverThreads(deps: DiscoveryDeps, queue: MigrationsQueu
   // Ferry's API names threads by ^thread_…$ only (contract §2); a listed id outside it could never be looked up.
   const ids = listed.filter((id) => THREAD_ID.test(id));
   if (ids.length < listed.length) console.warn(`thread discovery: ${listed.length - ids.length} listed ids are not thread_… ids and were skipped`);
-  const registered = await registerThreads(db, ids);
+  await registerThreads(db, ids);
   const due = await findBackfillCandidatesAmong(db, ids, now());
   await enqueueForRun(db, queue, due, message.run_id, now());
   await countEnqueued(db, message.run_id, due.length, null);
 
   const next = listed.at(-1) ?? after;
   const done = !page.hasMore || !listed.length;
-  if (!(await advanceDiscovery(db, sourceKey, { from: after, to: next, runId: message.run_id, registered, done }, now()))) return;
+  if (!(await advanceDiscovery(db, sourceKey, { from: after, to: next, runId: message.run_id, listed: listed.length, done }, now()))) return;
   if (!done) await queue.send({ type: "discover_threads", run_id: message.run_id, after: next });
 }
 

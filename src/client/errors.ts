@@ -40,6 +40,9 @@ export class Rejected extends CallFailure {
   }
 }
 
+/** The source refused a request (a 4xx other than 404/410/429): a setting it does not take, say an api-version. */
+export class SourceRejected extends Rejected {}
+
 /** The source no longer serves this (404/410, or a retired API version): contract §4.4. */
 export class SourceGone extends CallFailure {}
 
@@ -94,8 +97,9 @@ export function classify(err: unknown): Classified {
 
 /** A failure as ferry records it: what answered and what it said (never a key or token: the SDK's messages hold none). */
 export function describeFailure(err: unknown): string {
-  if (err instanceof EntraRefused) return `Microsoft Entra refused a token (${err.status}${err.code ? ` ${err.code}` : ""}): ${err.message}`;
-  if (err instanceof SourceGone) return `the Assistants API answered ${err.status}: ${err.message}`;
+  // The message starts with Entra's status, as the SDK words every API error.
+  if (err instanceof EntraRefused) return `Microsoft Entra refused a token${err.code ? ` (${err.code})` : ""}: ${err.message}`;
+  if (err instanceof SourceGone || err instanceof SourceRejected) return `the Assistants API answered ${err.status}: ${err.message}`;
   if (err instanceof CallFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;
   return err instanceof Error ? err.message : String(err);
 }

@@ -12,8 +12,8 @@ export interface DiscoveryStep {
   /** Where the next page starts. */
   to: string | null;
   runId: string;
-  /** Threads the page registered that ferry did not know. */
-  registered: number;
+  /** Threads the page listed. */
+  listed: number;
   /** The listing reached the source's newest thread. */
   done: boolean;
 }
@@ -27,10 +27,10 @@ export async function advanceDiscovery(db: Database, source: string, step: Disco
   const status = step.done ? "listed" : "listing";
   const row = await db
     .insert(threadDiscovery)
-    .values({ source, status, cursor: step.to, runId: step.runId, registered: step.registered, updatedAt: now })
+    .values({ source, status, cursor: step.to, runId: step.runId, listed: step.listed, updatedAt: now })
     .onConflictDoUpdate({
       target: threadDiscovery.source,
-      set: { status, cursor: step.to, runId: step.runId, registered: sql`${threadDiscovery.registered} + ${step.registered}`, error: null, updatedAt: now },
+      set: { status, cursor: step.to, runId: step.runId, listed: sql`${threadDiscovery.listed} + ${step.listed}`, error: null, updatedAt: now },
       setWhere: sql`${threadDiscovery.cursor} is ${step.from}`,
     })
     .returning({ source: threadDiscovery.source })

@@ -99,8 +99,8 @@ export const threadDiscovery = sqliteTable("thread_discovery", {
   cursor: text("cursor"),
   /** The backfill run whose listing this is. */
   runId: text("run_id"),
-  /** Threads the listings registered that ferry did not know yet. */
-  registered: integer("registered").notNull().default(0),
+  /** Threads the listings have listed, each page counted once. */
+  listed: integer("listed").notNull().default(0),
   /** Why the source refused to list (status `refused`). */
   error: text("error", { mode: "json" }).$type<StoredError>(),
   updatedAt: integer("updated_at").notNull(),

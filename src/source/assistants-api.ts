@@ -3,7 +3,7 @@ import type { Assistant } from "openai/resources/beta/assistants";
 import type { Thread } from "openai/resources/beta/threads/threads";
 import type { Message } from "openai/resources/beta/threads/messages";
 import { type CallCore, cursor, type RefusalRule } from "../client/call";
-import { Rejected, SourceGone } from "../client/errors";
+import { SourceGone, SourceRejected } from "../client/errors";
 import { betaHeader, type Side } from "../client/sdk";
 import type { RunStep } from "openai/resources/beta/threads/runs/steps";
 import type { Page, SourceThread, ThreadSource } from "./types";
@@ -17,8 +17,8 @@ export interface AssistantToolsCache {
   set(assistantId: string, tools: string[] | null): Promise<void>;
 }
 
-/** The source's refusals: 404/410 mean the thread (or the whole API) is gone (contract §4.4). */
-const sourceRefusal: RefusalRule = (r) => (r.status === 404 || r.status === 410 ? new SourceGone(r.message, r.status) : new Rejected(r.message, r.status, r.code, r.param));
+/** The source's refusals: 404/410 mean the thread (or the whole API) is gone (contract §4.4); any other is named as the source's. */
+const sourceRefusal: RefusalRule = (r) => (r.status === 404 || r.status === 410 ? new SourceGone(r.message, r.status) : new SourceRejected(r.message, r.status, r.code, r.param));
 
 /** The v1 lists are gone too when the host refuses the v1 beta (400 `invalid_beta`, as OpenAI answers since v1's end). */
 const v1Refusal: RefusalRule = (r) => (r.status === 400 && r.code === "invalid_beta" ? new SourceGone(r.message, r.status) : sourceRefusal(r));

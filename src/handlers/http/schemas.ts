@@ -154,7 +154,7 @@ export const MigrationStatus = z
         thread_discovery: z
           .object({
             status: z.enum(DISCOVERY_STATUSES),
-            registered: Count.openapi({ description: "Threads its listings registered that ferry did not know" }),
+            listed: Count.openapi({ description: "Threads its listings have listed (and registered), each once" }),
             error: StoredError.nullable().openapi({ description: "Why the source refused to list (status `refused`: it is not asked again)" }),
             updated_at: z.string(),
           })

@@ -52,7 +52,7 @@ export const statusRoutes = createRouter().openapi(statusRoute, async (c) => {
         base_url: config.source.baseUrl,
         auth: config.source.auth,
         api_version: config.source.apiVersion,
-        thread_discovery: discovery ? { status: discovery.status, registered: discovery.registered, error: discovery.error, updated_at: iso(discovery.updatedAt)! } : null,
+        thread_discovery: discovery ? { status: discovery.status, listed: discovery.listed, error: discovery.error, updated_at: iso(discovery.updatedAt)! } : null,
       },
       last_failure: failure ? { thread_id: failure.threadId, status: failure.status, error: failure.error, at: iso(failure.updatedAt)! } : null,
       ...counters,
