@@ -19,8 +19,6 @@ interface IssuedToken {
   clientId: string;
   scope: string;
   expiresAt: number;
-  /** API calls it may still make before it stops being accepted (control `expire {after_calls}`). */
-  callsLeft: number;
 }
 
 /** Why an API rejects a token. */
@@ -60,6 +58,8 @@ export class EntraError extends ApiError {
 export class EntraStore {
   private apps = new Map<string, EntraAppSpec & { revoked: boolean }>();
   private tokens = new Map<string, IssuedToken>();
+  /** API calls still accepted before every token issued by then stops being accepted (control `expire`). */
+  private callsUntilExpiry: number | null = null;
 
   register(spec: EntraAppSpec): void {
     for (const k of ["tenant", "client_id", "secret"] as const) {
@@ -75,10 +75,18 @@ export class EntraStore {
     app.revoked = true;
   }
 
-  /** Every issued token stops being accepted after `afterCalls` more API calls (0: now), as a token revoked early would. */
-  expire(afterCalls = 0): number {
-    for (const t of this.tokens.values()) t.callsLeft = Math.min(t.callsLeft, afterCalls);
-    return this.tokens.size;
+  /**
+   * After `afterCalls` more accepted API calls (0: now), every token issued by then stops being
+   * accepted, as tokens expired or revoked early would; tokens issued later work.
+   */
+  expire(afterCalls = 0): void {
+    this.callsUntilExpiry = afterCalls;
+    if (afterCalls <= 0) this.expireIssued();
+  }
+
+  private expireIssued(): void {
+    for (const t of this.tokens.values()) t.expiresAt = Math.min(t.expiresAt, Date.now());
+    this.callsUntilExpiry = null;
   }
 
   /** A token request as the endpoint receives it (form fields), answered as Entra does. */
@@ -114,25 +122,25 @@ export class EntraStore {
     }
     const lifetime = app.token_lifetime_s ?? 3599;
     const token = `eyJ0eXAiOiJKV1QifQ.${randomBytes(24).toString("base64url")}`;
-    this.tokens.set(token, { clientId, scope, expiresAt: Date.now() + lifetime * 1000, callsLeft: Number.POSITIVE_INFINITY });
+    this.tokens.set(token, { clientId, scope, expiresAt: Date.now() + lifetime * 1000 });
     return { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: token };
   }
 
-  /** Checks a bearer token an API received for one of `scopes`; a good one spends one of its calls. */
+  /** Checks a bearer token an API received for one of `scopes`; null when it is accepted. */
   check(token: string | null, scopes: readonly string[]): TokenProblem | null {
     if (!token) return "missing";
     const t = this.tokens.get(token);
     if (!t) return "invalid";
-    if (Date.now() >= t.expiresAt || t.callsLeft <= 0) return "expired";
+    if (Date.now() >= t.expiresAt) return "expired";
     if (!scopes.includes(t.scope)) return "audience";
-    t.callsLeft--;
+    if (this.callsUntilExpiry !== null && --this.callsUntilExpiry <= 0) this.expireIssued();
     return null;
   }
 
   snapshot() {
     return {
       apps: [...this.apps.values()],
-      tokens: [...this.tokens].map(([token, t]) => ({ token, client_id: t.clientId, scope: t.scope, expires_at: t.expiresAt, calls_left: t.callsLeft })),
+      tokens: [...this.tokens].map(([token, t]) => ({ token, client_id: t.clientId, scope: t.scope, expires_at: t.expiresAt })),
     };
   }
 }
@@ -148,6 +156,9 @@ export const entraRoutes: Route[] = [
     c.state.entra.revoke(c.params.client_id);
     return { ok: true };
   }),
-  route("POST", "/__control/entra/expire", (c) => ({ tokens: c.state.entra.expire(c.body().after_calls as number | undefined) })),
+  route("POST", "/__control/entra/expire", (c) => {
+    c.state.entra.expire(c.body().after_calls as number | undefined);
+    return { ok: true };
+  }),
   route("GET", "/__control/entra", (c) => c.state.entra.snapshot()),
 ];
