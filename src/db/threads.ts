@@ -192,6 +192,8 @@ export async function findStalledThreads(db: Database, now: number, limit: numbe
         ),
       ),
     )
+    // In id order, not whichever index the planner picks (threads_status_updated would give updated_at order).
+    .orderBy(threads.threadId)
     .limit(limit)
     .all();
   return rows.map((r) => r.id);
