@@ -170,3 +170,4 @@ export const MigrationStatus = z
     malformed_messages: Count,
   })
   .openapi("MigrationStatus");
+export type MigrationStatus = z.infer<typeof MigrationStatus>;
