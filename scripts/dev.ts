@@ -139,7 +139,7 @@ function printBanner(base: string, token: string): void {
   const [a, b] = fake ? DEMO_THREAD_IDS : ["thread_YOUR_ID", "thread_OTHER_ID"];
   const lines = [
     "",
-    `ferry is up on ${base}  (${fake ? `fake OpenAI at ${fake.url}/v1` : "real OpenAI API, settings from .dev.vars"})`,
+    `ferry is up on ${base}  (${!fake ? "real OpenAI API, settings from .dev.vars" : azure ? `fake Foundry project at ${fake.url}/api/projects/demo, fake Azure OpenAI v1 at ${fake.url}/openai/v1` : `fake OpenAI at ${fake.url}/v1`})`,
     "",
     "# migrate a thread",
     `curl -s -X POST ${base}/v1/threads/${a}/migrate ${auth}`,
@@ -180,8 +180,9 @@ async function migrateAndShow(base: string, token: string, id: string): Promise<
   console.log(`[dev] ${id}: HTTP ${res.status} → ${summary(body)}`);
 }
 
-const summary = (t: ThreadMigration) =>
-  JSON.stringify({ status: t.status, conversation_id: t.conversation_id, messages_migrated: t.messages_migrated, warnings: t.warnings?.length ?? 0, error: t.error?.message });
+function summary(t: ThreadMigration): string {
+  return JSON.stringify({ status: t.status, conversation_id: t.conversation_id, messages_migrated: t.messages_migrated, warnings: t.warnings?.length ?? 0, error: t.error?.message });
+}
 
 async function showConversations(): Promise<void> {
   const convs = (await (await fetch(`${fake!.url}/__control/conversations`)).json()) as { data: unknown[] };
