@@ -28,8 +28,9 @@ export interface RenewableCredential {
 
 /**
  * The one call core under the source and the target: every call spends the invocation's budget,
- * is re-sent only when that is safe (a failed read; a 429, which applied nothing), and fails with an
- * error that says what the caller may do. The SDK's own retries are off.
+ * is re-sent only when that is safe (a failed read; a 429 or a 401, which applied nothing — the
+ * 401 once, with a renewed token), and fails with an error that says what the caller may do. The
+ * SDK's own retries are off.
  */
 export class CallCore {
   constructor(
