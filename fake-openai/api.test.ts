@@ -79,6 +79,7 @@ describe("conversation item validation", () => {
   });
 
   it("accepts assistant output_text with a file_citation and returns stored items", async () => {
+    await ctl("POST", "/files", { id: "file-1", filename: "handbook.pdf" });
     const conv = await newConversation();
     const part = {
       type: "output_text",
@@ -107,7 +108,7 @@ describe("conversation item validation", () => {
     ["input_image without detail", { role: "user", content: [{ type: "input_image", image_url: "https://x.test/a.png" }] }, "items[0].content[0].detail"],
     ["input_image with url and file_id", { role: "user", content: [{ type: "input_image", image_url: "https://x.test/a.png", file_id: "file-1", detail: "auto" }] }, "items[0].content[0]"],
     ["unknown role", { role: "tool", content: "x" }, "items[0].role"],
-    ["non-message item", { type: "function_call", role: "user", content: "x" }, "items[0].type"],
+    ["unsupported item type", { type: "reasoning", summary: [] }, "items[0].type"],
     ["content of wrong type", { role: "user", content: { text: "x" } }, "items[0].content"],
     ["status on a user message", { role: "user", content: "x", status: "completed" }, "items[0].status"],
     ["unknown item id", { id: "msg_does_not_exist", role: "assistant", content: "x" }, "items[0].id"],

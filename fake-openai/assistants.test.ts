@@ -270,7 +270,7 @@ describe("observation", () => {
   it("demo seed has a v2 assistant with a live store and a legacy one whose store is gone", async () => {
     await ctl("POST", "/reset", { seed: "demo" });
     const all = (await list("order=asc")).body.data;
-    expect(all.map((a: any) => a.id)).toEqual(["asst_demo_support", "asst_demo_legacy"]);
+    expect(all.map((a: any) => a.id)).toEqual(["asst_demo_support", "asst_demo_legacy", "asst_demo_tools"]);
     const [support, legacy] = all;
     const vs = support.tool_resources.file_search.vector_store_ids[0];
     expect((await api("GET", `/vector_stores/${vs}`)).body).toMatchObject({ status: "completed", file_counts: { completed: 1, total: 1 } });

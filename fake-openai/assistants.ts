@@ -2,11 +2,11 @@
 // routes, and the gate every /v1/assistants* and /v1/threads* call passes (beta header, the
 // shutdown switch `assistantsGone`, the v1-only routes `v1Files`). Threads live in threads.ts.
 
-import { ApiError, invalid, notFound } from "./errors";
+import { ApiError, notFound } from "./errors";
 import { newId, nowSec } from "./ids";
 import { checkListQuery, paginate, type ListQuery, type Page } from "./pagination";
 import { route, type Gate, type Route } from "./routes";
-import { anyObject, bool, checkBody, enumOf, listOf, maxLen, metadataField, nullable, numberIn, object, opt, req, str, TYPE, union, type Check, type Metadata, type Obj, type Shape } from "./schema";
+import { anyObject, bool, checkBody, enumOf, listOf, maxLen, metadataField, mustExist, nullable, numberIn, object, opt, req, str, TYPE, union, type Check, type Metadata, type Obj, type Shape } from "./schema";
 import { V1_MESSAGE_FILES } from "./threads";
 
 export interface ToolResources {
@@ -80,8 +80,8 @@ const TOOLS = {
   function: object({ type: TYPE, function: req(functionObject) }),
 };
 const v2Tool = union(TOOLS);
-/** Seeds may carry the v1 `retrieval` tool that old assistants still report. */
-const seedTool = union({ ...TOOLS, retrieval: object({ type: TYPE }) });
+/** Seeds (assistants and runs) may carry the v1 `retrieval` tool that old assistants still report. */
+export const seedTool = union({ ...TOOLS, retrieval: object({ type: TYPE }) });
 
 const toolResources = object({
   code_interpreter: opt(object({ file_ids: opt(listOf(str, 20)) })),
@@ -123,15 +123,8 @@ export interface Lookup {
 }
 
 function checkResourceIds(tr: ToolResources | null | undefined, lookup: Lookup): void {
-  tr?.code_interpreter?.file_ids?.forEach((id, i) => {
-    const param = `tool_resources.code_interpreter.file_ids[${i}]`;
-    if (!lookup.fileExists(id)) throw invalid(param, `Invalid '${param}': no file found with id '${id}'.`, null);
-  });
-  tr?.file_search?.vector_store_ids?.forEach((id, i) => {
-    const param = `tool_resources.file_search.vector_store_ids[${i}]`;
-    if (!lookup.vectorStoreExists(id))
-      throw invalid(param, `Invalid '${param}': no vector store found with id '${id}'.`, null);
-  });
+  mustExist(tr?.code_interpreter?.file_ids, (i) => `tool_resources.code_interpreter.file_ids[${i}]`, "file", lookup.fileExists);
+  mustExist(tr?.file_search?.vector_store_ids, (i) => `tool_resources.file_search.vector_store_ids[${i}]`, "vector store", lookup.vectorStoreExists);
 }
 
 /** POST /v1/assistants/{id} (ModifyAssistantRequest): only v2 tools; referenced files and stores must exist. */
@@ -199,6 +192,10 @@ export class AssistantStore {
 
   get(id: string): AssistantObject {
     return this.assistant(id).obj;
+  }
+
+  find(id: string): AssistantObject | undefined {
+    return this.assistants.get(id)?.obj;
   }
 
   /** Fields given replace the stored ones; `tool_resources` per tool (null clears it to {}); `metadata` wholesale. */

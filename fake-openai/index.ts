@@ -2,9 +2,10 @@
 export { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from "./server";
 export { FakeState } from "./state";
 export type { FakeConfig, ConfigPatch } from "./config";
-export type { ThreadSpec, MessageSpec, ThreadMessage } from "./threads";
+export type { ThreadSpec, MessageSpec, MessageStatus, ThreadMessage } from "./threads";
 export type { FileSpec } from "./files";
-export type { ConversationItem, ConversationSnapshot } from "./conversations";
+export type { ConversationSnapshot } from "./conversations";
+export type { ConversationItem, SnapshotItem, NewItem } from "./items";
 export type { CallRecord } from "./call-log";
 export type { IngestConfig, IngestError, VectorStoreFileStatus } from "./ingestion";
 export type { AssistantSeed, AssistantObject, AssistantFileObject } from "./assistants";
@@ -18,4 +19,6 @@ export type {
 } from "./vector-stores";
 export { FAULT_MIX, NO_RANDOM_FAULTS, type FaultRule, type RandomFaults } from "./faults";
 export { seedDemo, DEMO_THREAD_IDS, DEMO_ASSISTANT_IDS } from "./seed";
+export type { RunSpec, StepSpec, RunObject, RunStepObject } from "./runs";
+export { CANNED_ANSWER } from "./responses";
 export { ApiError, type ErrorBody } from "./errors";

@@ -78,3 +78,11 @@ export function checkListQuery(q: URLSearchParams, allowBefore: boolean): ListQu
   const before = allowBefore ? q.get("before") || undefined : undefined;
   return { limit, order, after, before };
 }
+
+/**
+ * An `include` query: the SDK sends an array as `include[]=a&include[]=b` (openai-node's
+ * stringifyQuery uses qs's "brackets" format); `include=a` is accepted too.
+ */
+export function checkInclude(q: URLSearchParams, allowed: readonly string[]): Set<string> {
+  return new Set([...q.getAll("include[]"), ...q.getAll("include")].map((v) => enumOf(allowed)(v, "include") as string));
+}

@@ -8,7 +8,7 @@ export type Obj = Record<string, unknown>;
 export type Metadata = Record<string, string>;
 
 export type Check = (v: unknown, path: string) => unknown;
-interface Field {
+export interface Field {
   required?: boolean;
   check: Check;
 }
@@ -79,7 +79,7 @@ export const bool: Check = (v, path) => {
   return v;
 };
 export const maxLen =
-  (max: number): Check =>
+  (max: number, min = 0): Check =>
   (v, path) => {
     str(v, path);
     const n = (v as string).length;
@@ -88,6 +88,14 @@ export const maxLen =
         path,
         `Invalid '${path}': string too long. Expected a string with maximum length ${max}, but got a string with length ${n} instead.`,
         "string_above_max_length",
+      );
+    if (n < min)
+      throw invalid(
+        path,
+        n === 0
+          ? `Invalid '${path}': empty string. Expected a string with minimum length ${min}, but got an empty string instead.`
+          : `Invalid '${path}': string too short. Expected a string with minimum length ${min}, but got a string with length ${n} instead.`,
+        n === 0 ? "empty_string" : "string_below_min_length",
       );
     return v;
   };
@@ -144,6 +152,13 @@ export const union =
     const variant = variants[enumOf(Object.keys(variants))(o.type, join(path, "type")) as string];
     return variant!(o, path);
   };
+
+/** 400 naming the first of `ids` that names nothing (e.g. `file_ids[3]`); how the fake answers every dangling reference. */
+export function mustExist(ids: readonly string[] | undefined, param: (i: number) => string, what: string, exists: (id: string) => boolean, code: string | null = null): void {
+  ids?.forEach((id, i) => {
+    if (!exists(id)) throw invalid(param(i), `Invalid '${param(i)}': no ${what} found with id '${id}'.`, code);
+  });
+}
 
 /** Array length limits with the real API's wording (checked before the elements). */
 export function checkLength(v: unknown, path: string, max: number, min = 0): unknown[] {

@@ -1,5 +1,5 @@
-// Demo data with fixed ids, covering every message shape ferry must convert,
-// for the local dev run and for quick manual checks (`seed: "demo"`).
+// Demo data with fixed ids, covering every message shape ferry must convert and the tool history
+// runs leave behind (contract §3, §3.1), for the local dev run and quick manual checks (`seed: "demo"`).
 
 import type { FakeState } from "./state";
 import type { Obj } from "./schema";
@@ -13,15 +13,24 @@ function annotatedText(value: string, marker: string, annotation: Obj): Obj {
   };
 }
 
-export const DEMO_ASSISTANT_IDS = ["asst_demo_support", "asst_demo_legacy"] as const;
+export const DEMO_ASSISTANT_IDS = ["asst_demo_support", "asst_demo_legacy", "asst_demo_tools"] as const;
 
 export const DEMO_THREAD_IDS = [
   "thread_demo_welcome",
   "thread_demo_files",
   "thread_demo_media",
   "thread_demo_long",
+  "thread_demo_tools",
 ] as const;
 
+/**
+ * Files `file-demo-*`; threads `thread_demo_welcome` (plain text, metadata), `thread_demo_files`
+ * (citation, file path, attachments, tool_resources), `thread_demo_media` (images both ways, a
+ * refusal, an empty message), `thread_demo_long` (45 messages), `thread_demo_tools` (runs: parallel
+ * function calls, code interpreter, file search, an expired requires_action run whose call has no
+ * output, an incomplete message); store `vs_demo_handbook`; assistants `asst_demo_support`,
+ * `asst_demo_legacy` (v1 leftovers, store gone) and `asst_demo_tools` (function tools).
+ */
 export function seedDemo(state: FakeState): void {
   state.createFile({ id: "file-demo-handbook", filename: "handbook.pdf", bytes: 482_113 });
   state.createFile({ id: "file-demo-sales", filename: "sales.csv", bytes: 20_480 });
@@ -145,5 +154,116 @@ export function seedDemo(state: FakeState): void {
     tool_resources: { file_search: { vector_store_ids: ["vs_demo_deleted"] } },
     file_ids: ["file-demo-handbook", "file-demo-sales"],
     v1_file_ids: ["file-demo-handbook", "file-demo-sales"],
+  });
+
+  seedToolHistory(state, cite);
+}
+
+const weather = (id: string, city: string, output: string) => ({
+  type: "function",
+  id,
+  function: { name: "get_weather", arguments: JSON.stringify({ city }), output },
+});
+
+/** A thread whose history lives in run steps: every tool type, and runs that ended badly. */
+function seedToolHistory(state: FakeState, cite: string): void {
+  const thread = "thread_demo_tools";
+  const assistant_id = "asst_demo_tools";
+  const fn = (name: string, description: string, properties: Obj) => ({
+    type: "function",
+    function: { name, description, parameters: { type: "object", properties, required: Object.keys(properties) } },
+  });
+  state.createAssistant({
+    id: assistant_id,
+    name: "Travel helper",
+    model: "gpt-4o",
+    instructions: "Plan trips: check the weather, crunch numbers, quote the handbook, book tables.",
+    tools: [
+      fn("get_weather", "Current weather for a city", { city: { type: "string" } }),
+      fn("book_table", "Book a restaurant table", { people: { type: "integer" }, time: { type: "string" } }),
+      { type: "code_interpreter" },
+      { type: "file_search" },
+    ],
+    tool_resources: { file_search: { vector_store_ids: ["vs_demo_handbook"] }, code_interpreter: { file_ids: ["file-demo-sales"] } },
+  });
+  const ask = (content: string) => state.appendMessages(thread, { messages: [{ role: "user", content }] });
+  state.createThread({ id: thread, metadata: { source: "tools-demo" } });
+
+  // Parallel function calls in one step, both answered.
+  ask("What's the weather in Paris and Lisbon?");
+  state.createRun(thread, {
+    id: "run_demo_weather",
+    assistant_id,
+    status: "completed",
+    steps: [
+      { type: "tool_calls", tool_calls: [weather("call_demo_paris", "Paris", '{"temp_c":18,"sky":"cloudy"}'), weather("call_demo_lisbon", "Lisbon", '{"temp_c":24,"sky":"sunny"}')] },
+      { type: "message_creation", message: { content: "Paris is 18°C and cloudy; Lisbon is 24°C and sunny." } },
+    ],
+  });
+
+  ask("Total last month's sales and chart them.");
+  state.createRun(thread, {
+    id: "run_demo_chart",
+    assistant_id,
+    status: "completed",
+    steps: [
+      {
+        type: "tool_calls",
+        tool_calls: [
+          {
+            type: "code_interpreter",
+            id: "call_demo_code",
+            code_interpreter: {
+              input: "import pandas as pd\ndf = pd.read_csv('/mnt/data/sales.csv')\nprint(df.amount.sum())\ndf.plot(x='day', y='amount')",
+              outputs: [{ type: "logs", logs: "12480\n" }, { type: "image", image: { file_id: "file-demo-plot" } }],
+            },
+          },
+        ],
+      },
+      { type: "message_creation", message: { content: "Sales totalled 12,480 EUR last month." } },
+    ],
+  });
+
+  ask("What is the refund policy?");
+  const hit = { file_id: "file-demo-handbook", file_name: "handbook.pdf", score: 0.87, content: [{ type: "text", text: "Refunds are accepted within 30 days of purchase." }] };
+  state.createRun(thread, {
+    id: "run_demo_search",
+    assistant_id,
+    status: "completed",
+    steps: [
+      { type: "tool_calls", tool_calls: [{ type: "file_search", id: "call_demo_search", file_search: { ranking_options: { ranker: "default_2024_08_21", score_threshold: 0 }, results: [hit] } }] },
+      {
+        type: "message_creation",
+        message: {
+          content: [annotatedText(`Refunds are accepted within 30 days${cite}.`, cite, { type: "file_citation", file_citation: { file_id: "file-demo-handbook" } })],
+        },
+      },
+    ],
+  });
+
+  // The app never submitted the booking's output: the run expired waiting for it.
+  ask("Book a table for two at 8pm.");
+  state.createRun(thread, {
+    id: "run_demo_booking",
+    assistant_id,
+    status: "expired",
+    steps: [
+      { type: "message_creation", message: { content: "Let me check availability for two at 8pm." } },
+      { type: "tool_calls", tool_calls: [{ type: "function", id: "call_demo_booking", function: { name: "book_table", arguments: '{"people":2,"time":"20:00"}', output: null } }] },
+    ],
+  });
+
+  ask("Tell me the whole history of Lisbon.");
+  state.createRun(thread, {
+    id: "run_demo_history",
+    assistant_id,
+    status: "incomplete",
+    incomplete_details: { reason: "max_completion_tokens" },
+    steps: [
+      {
+        type: "message_creation",
+        message: { content: "Lisbon is one of the oldest cities in Western Europe, older than Rome; it", status: "incomplete", incomplete_details: { reason: "max_tokens" } },
+      },
+    ],
   });
 }

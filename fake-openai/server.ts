@@ -18,6 +18,8 @@ import { ingestionRoutes } from "./ingestion";
 import { matcher, type Call, type Ctx, type Gate } from "./routes";
 import type { Obj } from "./schema";
 import { seedDemo } from "./seed";
+import { responseRoutes } from "./responses";
+import { runRoutes } from "./runs";
 import { FakeState } from "./state";
 import { openaiThreadListRoutes } from "./thread-list";
 import { threadRoutes } from "./threads";
@@ -26,9 +28,11 @@ import { vectorStoreRoutes } from "./vector-stores";
 /** Every route the fake serves, /v1 and /__control alike. */
 const match = matcher([
   ...threadRoutes,
+  ...runRoutes,
   ...assistantRoutes,
   ...fileRoutes,
   ...conversationRoutes,
+  ...responseRoutes,
   ...vectorStoreRoutes,
   ...ingestionRoutes,
   ...controlRoutes,

@@ -12,6 +12,7 @@ import { compileRules, prng, type ActiveRule, type FaultRule } from "./faults";
 import { FileStore, type FileSpec } from "./files";
 import type { IngestError } from "./ingestion";
 import type { ListQuery, Page } from "./pagination";
+import { RunStore, type RunSpec } from "./runs";
 import { seedDemo } from "./seed";
 import { ListedThreadStore } from "./thread-list";
 import { type ThreadMessage, type ThreadSpec } from "./threads";
@@ -23,6 +24,7 @@ export class FakeState {
   threads!: ListedThreadStore;
   conversations!: ConversationStore;
   assistants!: AssistantStore;
+  runs!: RunStore;
   vectorStores!: VectorStoreStore;
   entra!: EntraStore;
   readonly calls = new CallLog();
@@ -43,6 +45,7 @@ export class FakeState {
     this.threads = new ListedThreadStore();
     this.conversations = new ConversationStore();
     this.assistants = new AssistantStore();
+    this.runs = new RunStore(this.threads, this.assistants);
     this.vectorStores = new VectorStoreStore(this.files, () => this.config.ingest);
     this.entra = new EntraStore();
     this.rules = [];
@@ -71,6 +74,21 @@ export class FakeState {
 
   createThread(spec: ThreadSpec = {}): string {
     return this.threads.create(spec);
+  }
+  /** A thread's runs go with it; false if the thread is unknown. */
+  deleteThread(id: string): boolean {
+    this.runs.dropThread(id);
+    return this.threads.delete(id);
+  }
+  /** Appends messages; assistant messages whose `run_id` names a seeded run of the thread become that run's next step. */
+  appendMessages(threadId: string, spec: Pick<ThreadSpec, "messages" | "generate">): string[] {
+    const ids = this.threads.append(threadId, spec);
+    this.runs.adopt(threadId, ids);
+    return ids;
+  }
+  /** Seeds a run with its steps (body of `POST /__control/threads/{id}/runs`). */
+  createRun(threadId: string, spec: RunSpec): { id: string; message_ids: string[] } {
+    return this.runs.create(threadId, spec);
   }
   listMessages(threadId: string, q: ListQuery, runId?: string): Page<ThreadMessage> {
     return this.threads.listMessages(threadId, q, runId);

@@ -6,7 +6,7 @@ import { ApiError, invalid, notFound } from "./errors";
 import { newId, nowSec } from "./ids";
 import { checkListQuery, paginate, type ListQuery, type Page } from "./pagination";
 import { route, type Route } from "./routes";
-import { checkMetadata, type Metadata, type Obj } from "./schema";
+import { checkMetadata, enumOf, object, req, type Metadata, type Obj } from "./schema";
 
 export interface MessageSpec {
   role: "user" | "assistant";
@@ -18,6 +18,9 @@ export interface MessageSpec {
   run_id?: string | null;
   /** What `GET /v1/threads/{id}/messages/{mid}/files` (assistants=v1) lists: v1 MessageFiles. */
   v1_file_ids?: string[];
+  /** Default completed; an incomplete message carries `incomplete_details` (default reason max_tokens). */
+  status?: MessageStatus;
+  incomplete_details?: { reason: IncompleteReason } | null;
 }
 export interface ThreadSpec {
   id?: string;
@@ -28,15 +31,19 @@ export interface ThreadSpec {
   generate?: number;
 }
 
+export type MessageStatus = "in_progress" | "incomplete" | "completed";
+const INCOMPLETE_REASONS = ["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"] as const;
+type IncompleteReason = (typeof INCOMPLETE_REASONS)[number];
+
 export interface ThreadMessage {
   id: string;
   object: "thread.message";
   created_at: number;
   thread_id: string;
-  status: "completed";
-  incomplete_details: null;
+  status: MessageStatus;
+  incomplete_details: { reason: IncompleteReason } | null;
   completed_at: number | null;
-  incomplete_at: null;
+  incomplete_at: number | null;
   role: "user" | "assistant";
   content: Obj[];
   assistant_id: string | null;
@@ -87,6 +94,36 @@ export class ThreadStore {
     return this.appendTo(this.thread(threadId), spec);
   }
 
+  /** A message of the thread (404 if the thread is unknown), undefined if it has none with that id. */
+  message(threadId: string, messageId: string): ThreadMessage | undefined {
+    return this.thread(threadId).messages.find((m) => m.id === messageId);
+  }
+
+  /** The message now belongs to the run; its assistant, if it had none, is the run's. */
+  linkRun(threadId: string, messageId: string, runId: string, assistantId: string): void {
+    const m = this.message(threadId, messageId)!;
+    m.run_id = runId;
+    m.assistant_id ??= assistantId;
+  }
+
+  /** The run writing an in-progress message finished it: it is completed from now on. */
+  completeMessage(threadId: string, messageId: string): ThreadMessage {
+    const m = this.message(threadId, messageId);
+    if (!m) throw noMessage(messageId);
+    m.status = "completed";
+    m.completed_at = nowSec();
+    return m;
+  }
+
+  /** Deletes one message (and its v1 files), as `messages.delete` would; a cursor naming it is then unknown. */
+  deleteMessage(threadId: string, messageId: string): void {
+    const t = this.thread(threadId);
+    const i = t.messages.findIndex((m) => m.id === messageId);
+    if (i < 0) throw noMessage(messageId);
+    t.messages.splice(i, 1);
+    t.v1Files.delete(messageId);
+  }
+
   get(id: string) {
     const t = this.thread(id);
     return { id: t.id, object: "thread", created_at: t.created_at, metadata: t.metadata, tool_resources: t.tool_resources };
@@ -101,7 +138,7 @@ export class ThreadStore {
   /** The v1 MessageFiles list (OpenAI-Beta: assistants=v1). */
   listMessageFiles(threadId: string, messageId: string, q: ListQuery): Page<MessageFileObject> {
     const t = this.thread(threadId);
-    if (!t.messages.some((m) => m.id === messageId)) throw notFound(`No message found with id '${messageId}'.`);
+    if (!t.messages.some((m) => m.id === messageId)) throw noMessage(messageId);
     return paginate(t.v1Files.get(messageId) ?? [], q, "message file");
   }
 
@@ -122,21 +159,27 @@ export class ThreadStore {
       if (typeof m.content !== "string" && !Array.isArray(m.content))
         throw invalid(`messages[${i}].content`, "Invalid type: expected a string or an array of content parts.", "invalid_type");
       checkMetadata(m.metadata, `messages[${i}].metadata`);
+      if (m.status !== undefined) enumOf(["in_progress", "incomplete", "completed"])(m.status, `messages[${i}].status`);
+      if (m.incomplete_details != null) {
+        if (m.status !== "incomplete")
+          throw invalid(`messages[${i}].incomplete_details`, "Invalid 'incomplete_details': only an incomplete message has them.");
+        object({ reason: req(enumOf(INCOMPLETE_REASONS)) })(m.incomplete_details, `messages[${i}].incomplete_details`);
+      }
     });
     // Everything is checked above, so nothing below can fail halfway.
     const built = specs.map((m) => {
       // Strictly increasing created_at, as messages written one after another.
       const created_at = Math.max(nowSec(), (thread.messages.at(-1)?.created_at ?? thread.created_at - 1) + 1);
-      const assistant = m.role === "assistant";
+      const status = m.status ?? "completed";
       const msg: ThreadMessage = {
         id: newId("msg_", 24),
         object: "thread.message",
         created_at,
         thread_id: thread.id,
-        status: "completed",
-        incomplete_details: null,
-        completed_at: assistant ? created_at : null,
-        incomplete_at: null,
+        status,
+        incomplete_details: status === "incomplete" ? (m.incomplete_details ?? { reason: "max_tokens" }) : null,
+        completed_at: status === "completed" && m.role === "assistant" ? created_at : null,
+        incomplete_at: status === "incomplete" ? created_at : null,
         role: m.role,
         content: typeof m.content === "string" ? [{ type: "text", text: { value: m.content, annotations: [] } }] : m.content,
         // As the API reports messages added with messages.create: no assistant, no run.
@@ -158,6 +201,8 @@ export class ThreadStore {
 /** Served only with `OpenAI-Beta: assistants=v1` (see the gate in assistants.ts). */
 export const V1_MESSAGE_FILES = "/v1/threads/{id}/messages/{message_id}/files";
 
+const noMessage = (id: string) => notFound(`No message found with id '${id}'.`);
+
 export const threadRoutes: Route[] = [
   route("GET", "/v1/threads/{id}", (c) => c.state.threads.get(c.params.id)),
   route("GET", "/v1/threads/{id}/messages", (c) =>
@@ -167,11 +212,16 @@ export const threadRoutes: Route[] = [
 
   route("POST", "/__control/threads", (c) => ({ id: c.state.threads.create(c.body() as ThreadSpec) })),
   route("DELETE", "/__control/threads/{id}", (c) => {
-    if (!c.state.threads.delete(c.params.id)) throw notFound(`No thread found with id '${c.params.id}'.`);
+    if (!c.state.deleteThread(c.params.id)) throw notFound(`No thread found with id '${c.params.id}'.`);
     return { id: c.params.id, deleted: true };
   }),
   route("POST", "/__control/threads/{id}/messages", (c) => {
     const b = c.body() as { messages?: MessageSpec[]; generate?: number };
-    return { ids: c.state.threads.append(c.params.id, b) };
+    return { ids: c.state.appendMessages(c.params.id, b) };
+  }),
+  route("POST", "/__control/threads/{id}/messages/{message_id}/complete", (c) => c.state.threads.completeMessage(c.params.id, c.params.message_id)),
+  route("DELETE", "/__control/threads/{id}/messages/{message_id}", (c) => {
+    c.state.threads.deleteMessage(c.params.id, c.params.message_id);
+    return { id: c.params.message_id, deleted: true };
   }),
 ];

@@ -8,7 +8,7 @@ import { newId, nowSec } from "./ids";
 import { FILE_STATUSES, Ingestion, type IngestConfig, type IngestError, type IngestingFile, type IngestJob, type VectorStoreFileStatus } from "./ingestion";
 import { checkListQuery, paginate, type ListQuery, type Page } from "./pagination";
 import { route, type Route } from "./routes";
-import { checkBody, checkMetadata, enumOf, join, listOf, maxLen, metadataField, missing, nonNegInt, nullable, numberIn, object, opt, pairs, req, str, TYPE, union, wrongType, type Check, type Metadata, type Obj } from "./schema";
+import { checkBody, checkMetadata, enumOf, join, listOf, maxLen, metadataField, missing, mustExist, nonNegInt, nullable, numberIn, object, opt, pairs, req, str, TYPE, union, wrongType, type Check, type Metadata, type Obj } from "./schema";
 
 export interface ExpiresAfter {
   anchor: "last_active_at";
@@ -97,6 +97,8 @@ interface BatchRecord {
   vector_store_id: string;
   /** The records as attached by this batch (a later retry of a failed file gets a new record). */
   files: StoreFile[];
+  /** Cancelled while files were still in progress: the batch stays `cancelled`. */
+  cancelled: boolean;
 }
 interface VectorStoreRecord {
   id: string;
@@ -145,9 +147,7 @@ const attributes: Check = (v, path) => {
 
 /** Unknown file ids are rejected up front (400, nothing written); see README "Decisions". */
 function checkFilesExist(files: FileToAttach[], path: (i: number) => string, fileExists: (id: string) => boolean): void {
-  files.forEach((f, i) => {
-    if (!fileExists(f.file_id)) throw invalid(path(i), `Invalid '${path(i)}': no file found with id '${f.file_id}'.`, null);
-  });
+  mustExist(files.map((f) => f.file_id), path, "file", fileExists);
 }
 
 /** POST /v1/vector_stores. `file_ids` ≤ 500 (spec). */
@@ -292,7 +292,7 @@ export class VectorStoreStore {
   createBatch(storeId: string, files: FileToAttach[]): VectorStoreFileBatchObject {
     const store = this.store(storeId);
     const job = this.ingestion.newJob();
-    const batch: BatchRecord = { id: newId("vsfb_", 32), created_at: nowSec(), vector_store_id: store.id, files: [] };
+    const batch: BatchRecord = { id: newId("vsfb_", 32), created_at: nowSec(), vector_store_id: store.id, files: [], cancelled: false };
     const seen = new Set<string>();
     for (const f of files) {
       if (seen.has(f.file_id)) continue;
@@ -319,6 +319,21 @@ export class VectorStoreStore {
     const out = this.batchObject(batch);
     this.ingestion.countPoll(batch.files);
     return out;
+  }
+
+  /**
+   * Cancels what the batch still ingests: files due by now finish first, the rest become
+   * `cancelled` and the batch `cancelled`. A batch with nothing left to cancel is answered as it is.
+   */
+  cancelBatch(storeId: string, batchId: string): VectorStoreFileBatchObject {
+    const { store, batch } = this.batch(storeId, batchId);
+    this.settle(store);
+    for (const f of batch.files) {
+      if (f.status !== "in_progress") continue;
+      f.status = "cancelled";
+      batch.cancelled = true;
+    }
+    return this.batchObject(batch);
   }
 
   listBatchFiles(storeId: string, batchId: string, q: FileListQuery): Page<VectorStoreFileObject> {
@@ -462,16 +477,16 @@ export class VectorStoreStore {
     };
   }
 
-  /** in_progress while any file is; failed if every file failed; cancelled if every file was cancelled; else completed. */
+  /** in_progress while any file is; cancelled once cancelled (or if every file was); failed if every file failed; else completed. */
   private batchObject(b: BatchRecord): VectorStoreFileBatchObject {
     const file_counts = countFiles(b.files);
     const status =
       file_counts.in_progress > 0
         ? "in_progress"
-        : file_counts.total > 0 && file_counts.failed === file_counts.total
-          ? "failed"
-          : file_counts.total > 0 && file_counts.cancelled === file_counts.total
-            ? "cancelled"
+        : b.cancelled || (file_counts.total > 0 && file_counts.cancelled === file_counts.total)
+          ? "cancelled"
+          : file_counts.total > 0 && file_counts.failed === file_counts.total
+            ? "failed"
             : "completed";
     return { id: b.id, object: "vector_store.files_batch", created_at: b.created_at, vector_store_id: b.vector_store_id, status, file_counts };
   }
@@ -496,6 +511,7 @@ export const vectorStoreRoutes: Route[] = [
     return c.state.vectorStores.createBatch(c.params.id, checkCreateFileBatch(c.body(), c.state.files.exists));
   }),
   route("GET", "/v1/vector_stores/{id}/file_batches/{batch_id}", (c) => c.state.vectorStores.getBatch(c.params.id, c.params.batch_id)),
+  route("POST", "/v1/vector_stores/{id}/file_batches/{batch_id}/cancel", (c) => c.state.vectorStores.cancelBatch(c.params.id, c.params.batch_id)),
   route("GET", "/v1/vector_stores/{id}/file_batches/{batch_id}/files", (c) =>
     c.state.vectorStores.listBatchFiles(c.params.id, c.params.batch_id, checkFileListQuery(c.query)),
   ),

@@ -3,16 +3,21 @@
  * so a long migration stops at a checkpoint and hands over instead of hitting the platform limit.
  */
 export class Budget {
-  private spent = 0;
+  private used = 0;
   constructor(readonly limit: number) {}
+
+  /** Subrequests spent so far. */
+  get spent(): number {
+    return this.used;
+  }
 
   spend(n = 1): void {
     if (!this.canAfford(n)) throw new BudgetExhausted();
-    this.spent += n;
+    this.used += n;
   }
 
   canAfford(n: number): boolean {
-    return this.spent + n <= this.limit;
+    return this.used + n <= this.limit;
   }
 }
 

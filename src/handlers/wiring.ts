@@ -1,13 +1,15 @@
 import { Budget } from "../client/budget";
 import { CallCore } from "../client/call";
 import { connectSide } from "../client/sdk";
-import { readConfig } from "../config";
+import { type Config, readConfig } from "../config";
 import { readAssistantTools, saveAssistantTools } from "../db/assistants";
 import { createDb, type Database } from "../db/client";
 import type { DiscoveryDeps } from "../backfill/thread-discovery";
 import type { FilesDeps } from "../files/vector-store";
 import type { MigrationDeps } from "../migration/engine";
 import type { Invocation } from "../migration/follow-ups";
+import type { PreviewDeps } from "../migration/preview";
+import type { ReadOptions } from "../migration/reader";
 import { type AssistantToolsCache, AssistantsApi } from "../source/assistants-api";
 import { OpenAITarget } from "../target/openai-target";
 
@@ -18,20 +20,22 @@ export function invocationBudget(env: Env, invocation: Invocation): Budget {
 }
 
 /** The source and the target of this deployment, over one call core that spends `budget` (and passes `fence` first). */
-function connect(env: Env, budget: Budget, fence?: () => Promise<void>) {
+function connect(env: Env, budget: Budget, fence?: () => Promise<void>, tools = assistantTools(createDb(env.DB))) {
   const config = readConfig(env);
   const core = new CallCore(budget, fence);
   return {
-    source: new AssistantsApi(connectSide(config.source, config.requestTimeoutMs, core), assistantTools(createDb(env.DB))),
+    source: new AssistantsApi(connectSide(config.source, config.requestTimeoutMs, core), tools),
     target: new OpenAITarget(connectSide(config.target, config.requestTimeoutMs, core)),
   };
 }
 
 /** The source's files live on another host than the target's: each one is looked for on the target before it is named or copied (contract §6.1). */
-const filesElsewhere = (env: Env) => {
-  const config = readConfig(env);
-  return new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host;
-};
+const filesElsewhere = (config: Config) => new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host;
+
+const readingOptions = (config: Config): ReadOptions => ({
+  toolCalls: config.toolCalls,
+  filesElsewhere: filesElsewhere(config),
+});
 
 /** Each assistant's tools, read once and kept in D1 (MIGRATE_TOOL_CALLS=auto). */
 const assistantTools = (db: Database): AssistantToolsCache => ({
@@ -47,14 +51,20 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
     budget,
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
-    toolCalls: config.toolCalls,
-    filesElsewhere: filesElsewhere(env),
+    reading: readingOptions(config),
   };
+}
+
+/** A dry run reads what ferry knows of assistants but records nothing (contract §7.3). */
+export function previewDeps(env: Env, budget: Budget): PreviewDeps {
+  const config = readConfig(env);
+  const known = assistantTools(createDb(env.DB));
+  return { ...connect(env, budget, undefined, { get: known.get, set: async () => {} }), budget, reading: readingOptions(config), orphanSafeCreate: config.orphanSafeCreate };
 }
 
 export function filesDeps(env: Env, budget: Budget): FilesDeps {
   const { source, target } = connect(env, budget);
-  return { db: createDb(env.DB), budget, source, target, filesElsewhere: filesElsewhere(env), now: Date.now };
+  return { db: createDb(env.DB), budget, source, target, filesElsewhere: filesElsewhere(readConfig(env)), now: Date.now };
 }
 
 export function discoveryDeps(env: Env, budget: Budget): DiscoveryDeps {

@@ -1,19 +1,16 @@
 import { type Budget, BudgetExhausted } from "../client/budget";
 import { AmbiguousWrite, CallFailure, describeFailure, EntraRefused, RateLimited, Rejected, SourceGone } from "../client/errors";
-import { blamedFile, type UnusableFile, withoutFiles } from "../conversion/file-references";
-import { citedFileIds, convertMessage, otherFileIds } from "../conversion/message";
-import { planRun, type RunPlan, type SourceStep, withToolHistory } from "../conversion/run-steps";
-import { convertMetadata } from "../conversion/metadata";
+import { blamedFile } from "../conversion/file-references";
 import { type AttachedFiles, collectAttachments, noAttachedFiles } from "../conversion/tool-resources";
-import { type ConversationItem, MAX_ITEMS_PER_WRITE, type MigrationWarning, type SourceMessage } from "../conversion/types";
+import { type ConversationItem, MAX_ITEMS_PER_WRITE, type MigrationWarning } from "../conversion/types";
 import { mergeWarnings } from "../conversion/warnings";
-import type { ToolCallsMode } from "../config";
 import type { Database } from "../db/client";
 import type { StoredError, ThreadRow, ThreadStatus } from "../db/schema";
 import { acquireLease, type Checkpoint, findThread, releaseLease, saveCheckpoint } from "../db/threads";
 import { redeliverySeconds } from "../retry";
-import type { Page, ThreadSource } from "../source/types";
+import type { ThreadSource } from "../source/types";
 import type { ConversationTarget } from "../target/types";
+import { CheckpointLost, type ReadOptions, ThreadReader } from "./reader";
 import { ConversationDiverged, countLanded } from "./reconcile";
 import { bufferedItems, type Entry, takeWrite } from "./write-plan";
 
@@ -45,10 +42,8 @@ export interface MigrationDeps {
   requestTimeoutMs: number;
   /** ORPHAN_SAFE_CREATE: create conversations empty and append every item (contract §1). */
   orphanSafeCreate?: boolean;
-  /** MIGRATE_TOOL_CALLS (contract §3.1); default auto. */
-  toolCalls?: ToolCallsMode;
-  /** The source's files live on another host: every file a message names is checked on the target (contract §6.1). */
-  filesElsewhere?: boolean;
+  /** How the thread is read and converted. */
+  reading: ReadOptions;
   now?: () => number;
 }
 
@@ -70,9 +65,6 @@ class LeaseLost extends Error {}
 
 /** The source still writes this message (its run is going on): migrate up to it, come back later. */
 class MessageInProgress extends Error {}
-
-/** The checkpoint's message and every recent one before it are gone from the source: where to resume is unknowable. */
-class CheckpointLost extends Error {}
 
 /**
  * Migrates one thread, or as much of it as the budget allows, exactly once (contract §4.1):
@@ -103,23 +95,14 @@ async function notAcquired(db: Database, threadId: string, now: number): Promise
 class ThreadRun {
   private readonly progress: Progress;
   private readonly threadId: string;
-  private readonly source: ThreadSource;
   private readonly target: ConversationTarget;
   private leaseUntil: number;
   /** A write may have landed unconfirmed: look at the conversation before the next one. */
   private reconcileFirst: boolean;
   private metadata: Record<string, string> = {};
-  private readonly filenames = new Map<string, string>();
-  /** Files already read on the target during this run. */
-  private readonly filesRead = new Set<string>();
-  /** Files the target refused or lacks, left out of every item from then on. */
-  private readonly unusableFiles = new Map<string, UnusableFile>();
+  private readonly reader: ThreadReader;
   /** Converted messages not yet written: less than one write's worth plus one page, never more. */
   private buffer: Entry[] = [];
-  /** Tool history of the runs whose messages are still to come (null: the run had no tools to list). */
-  private readonly runs = new Map<string, RunPlan | null>();
-  /** Items of the first entry after the checkpoint that an earlier holder already wrote. */
-  private skipItems: number;
 
   constructor(
     private readonly deps: MigrationDeps,
@@ -128,7 +111,8 @@ class ThreadRun {
     private readonly now: () => number,
   ) {
     this.threadId = row.threadId;
-    ({ source: this.source, target: this.target } = deps.connect(row, () => this.fence()));
+    const { source, target } = deps.connect(row, () => this.fence());
+    this.target = target;
     this.progress = {
       conversationId: row.conversationId,
       cursor: row.cursor,
@@ -143,7 +127,7 @@ class ThreadRun {
       attachedFiles: row.attachedFiles ?? noAttachedFiles(),
       metadataOverflow: row.metadataOverflow,
     };
-    this.skipItems = row.entryItemsWritten;
+    this.reader = new ThreadReader(source, target, row.threadId, deps.reading, (w) => this.warn(w), row.entryItemsWritten);
     this.leaseUntil = row.leaseUntil ?? 0;
     this.reconcileFirst = row.needsReconcile && row.conversationId !== null;
     if (row.needsReconcile && !row.conversationId) {
@@ -153,143 +137,27 @@ class ThreadRun {
   }
 
   async execute(): Promise<void> {
-    if (!this.progress.conversationId) await this.readThread();
+    if (!this.progress.conversationId) {
+      const thread = await this.reader.readThread();
+      this.metadata = thread.metadata;
+      this.progress.metadataOverflow = Object.keys(thread.overflow).length ? thread.overflow : null;
+      this.progress.toolResources = thread.toolResources;
+    }
     let after = this.progress.cursor;
     for (;;) {
       if (!this.deps.budget.canAfford(PAGE_COST)) throw new BudgetExhausted();
-      const page = await this.listMessages(after);
-      await this.resolveFilenames(page.data);
-      let waiting: string | null = null;
-      for (const message of page.data) {
-        const entry = await this.entryFor(message);
-        if (!entry) {
-          waiting = message.id;
-          break;
-        }
-        collectAttachments([message], this.progress.attachedFiles);
-        this.buffer.push(entry);
-        after = message.id;
-      }
+      const page = await this.reader.nextPage(after, () => [...this.progress.recentMessageIds, ...this.buffer.map((e) => e.messageId)]);
+      collectAttachments(page.messages, this.progress.attachedFiles);
+      this.buffer.push(...page.entries);
+      after = page.messages.at(-1)?.id ?? after;
       while (bufferedItems(this.buffer) >= MAX_ITEMS_PER_WRITE) await this.writeNext();
-      if (waiting) throw new MessageInProgress(`message ${waiting} (or its run) is still in progress at the source`);
+      if (page.waiting) throw new MessageInProgress(`message ${page.waiting} (or its run) is still in progress at the source`);
       if (!page.hasMore) break;
     }
     // The rest, or the empty conversation of a thread with nothing to convert.
     if (bufferedItems(this.buffer) > 0 || !this.progress.conversationId) await this.writeNext();
     if (this.buffer.length) this.consumed(this.buffer); // trailing messages that became no item
-    await this.leftOutRuns();
-  }
-
-  private async readThread(): Promise<void> {
-    const thread = await this.source.getThread(this.threadId);
-    const converted = convertMetadata(thread.metadata, this.threadId);
-    this.metadata = converted.metadata;
-    this.progress.metadataOverflow = Object.keys(converted.overflow).length ? converted.overflow : null;
-    this.progress.toolResources = thread.toolResources;
-    this.warn(converted.warnings);
-  }
-
-  /**
-   * The page after `after`. A source that no longer knows the cursor's message (it was deleted)
-   * refuses the cursor; the thread is then read from its start and resumes after the newest
-   * consumed message that still exists, so nothing is written twice or skipped.
-   */
-  private async listMessages(after: string | null): Promise<Page<SourceMessage>> {
-    try {
-      return await this.source.listMessages(this.threadId, after);
-    } catch (err) {
-      if (!(err instanceof Rejected && err.status === 400 && err.param === "after")) throw err;
-      return this.resumeAfterLostCursor();
-    }
-  }
-
-  private async resumeAfterLostCursor(): Promise<Page<SourceMessage>> {
-    // Messages are only ever appended, so everything up to the newest consumed one still there is consumed.
-    const recent = new Set([...this.progress.recentMessageIds, ...this.buffer.map((e) => e.messageId)]);
-    let after: string | null = null;
-    let found = false;
-    for (;;) {
-      const page = await this.source.listMessages(this.threadId, after);
-      const last = page.data.findLastIndex((m) => recent.has(m.id));
-      found ||= last >= 0;
-      const rest = last >= 0 ? page.data.slice(last + 1) : found ? page.data : [];
-      if (rest.length || !page.hasMore) {
-        if (!found) {
-          throw new CheckpointLost(
-            `the last ${recent.size} messages ferry migrated (up to ${this.progress.cursor}) were deleted from the thread, so ferry cannot tell which messages are new; ` +
-              `conversation ${this.progress.conversationId} holds everything migrated so far`,
-          );
-        }
-        return { data: rest, hasMore: page.hasMore };
-      }
-      after = page.data.at(-1)!.id;
-    }
-  }
-
-  /**
-   * One file read per distinct cited file (contract §4.2): citations need the file's name. When the
-   * source's files live elsewhere, the other files messages name are read on the target too, and one
-   * it lacks becomes a text pointer (contract §6.1) instead of failing the write.
-   */
-  private async resolveFilenames(messages: readonly SourceMessage[]): Promise<void> {
-    const others = this.deps.filesElsewhere ? otherFileIds(messages) : [];
-    for (const fileId of [...citedFileIds(messages), ...others]) {
-      if (this.filesRead.has(fileId)) continue;
-      this.filesRead.add(fileId);
-      const name = await this.target.getFilename(fileId);
-      if (name !== null) this.filenames.set(fileId, name);
-      else if (others.includes(fileId)) this.unusableFiles.set(fileId, "file_not_on_target");
-    }
-  }
-
-  /** The message as conversation items, its run's tool history around it; null while the message or its run goes on. */
-  private async entryFor(message: SourceMessage): Promise<Entry | null> {
-    if (message.status === "in_progress") return null;
-    const plan = await this.planFor(message);
-    if (plan?.inProgress) return null;
-    const { item, warnings } = convertMessage(message, this.filenames);
-    const history = withToolHistory(item, message.id, plan);
-    this.warn([...warnings, ...history.warnings]);
-    if (plan && plan.messageIds.at(-1) === message.id) this.runs.set(message.run_id!, null); // the run's history is placed; free it
-    const items = history.items.slice(this.skipItems).map((i) => this.usable(i, message.id));
-    this.skipItems = 0;
-    return { messageId: message.id, items, hasMessage: item !== null };
-  }
-
-  /** The tool history of the message's run, its steps listed once per run (contract §3.1, §4.2). */
-  private async planFor(message: SourceMessage): Promise<RunPlan | null> {
-    const runId = message.run_id;
-    const mode = this.deps.toolCalls ?? "auto";
-    if (!runId || mode === "never") return null;
-    if (this.runs.has(runId)) return this.runs.get(runId)!;
-    const wanted = mode === "always" || (await this.source.runHadTools(this.threadId, runId, message.assistant_id ?? null));
-    let plan: RunPlan | null = null;
-    if (wanted) {
-      const steps: SourceStep[] = [];
-      let after: string | null = null;
-      do {
-        const page = await this.source.listRunSteps(this.threadId, runId, after);
-        steps.push(...page.data);
-        after = page.hasMore ? (page.data.at(-1)?.id ?? null) : null;
-      } while (after);
-      plan = planRun(steps);
-    }
-    this.runs.set(runId, plan);
-    return plan;
-  }
-
-  /** Runs the source knows that created no message: their tool calls have no place in the conversation. */
-  private async leftOutRuns(): Promise<void> {
-    for (const runId of (await this.source.runsOf?.(this.threadId)) ?? []) {
-      if (!this.runs.has(runId)) this.warn([{ code: "run_without_message", detail: `run ${runId} created no message; its tool calls were left out` }]);
-    }
-  }
-
-  private usable(item: ConversationItem, messageId?: string): ConversationItem {
-    if (!this.unusableFiles.size) return item;
-    const cleaned = withoutFiles(item, this.unusableFiles, messageId);
-    this.warn(cleaned.warnings);
-    return cleaned.item;
+    await this.reader.leftOutRuns();
   }
 
   /** Writes the next ≤20 items from the buffer, then checkpoints. */
@@ -380,10 +248,9 @@ class ThreadRun {
         return await send(items);
       } catch (err) {
         const file = err instanceof Rejected && err.status === 400 ? blamedFile(items, err.param) : null;
-        if (!file || this.unusableFiles.has(file)) throw err;
-        this.unusableFiles.set(file, "file_missing");
-        items = items.map((item) => this.usable(item));
-        this.buffer = this.buffer.map((e) => ({ ...e, items: e.items.map((item) => this.usable(item, e.messageId)) }));
+        if (!file || !this.reader.refuseFile(file)) throw err;
+        items = items.map((item) => this.reader.usable(item));
+        this.buffer = this.buffer.map((e) => ({ ...e, items: e.items.map((item) => this.reader.usable(item, e.messageId)) }));
       }
     }
   }

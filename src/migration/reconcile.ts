@@ -38,8 +38,8 @@ function sameItem(found: ApiItem, mine: ConversationItem): boolean {
       case "refusal":
         return other.refusal === part.refusal;
       case "input_image":
-        // Listings carry image URLs only when asked (the target asks); an absent one cannot tell.
-        return "file_id" in part ? other.file_id === part.file_id : other.image_url == null || other.image_url === part.image_url;
+        // Listings carry image URLs only when asked: the target asks (OpenAITarget.listItems).
+        return "file_id" in part ? other.file_id === part.file_id : other.image_url === part.image_url;
     }
   });
 }

@@ -25,6 +25,6 @@ export interface ThreadSource {
   listRunSteps(threadId: string, runId: string, after: string | null): Promise<Page<SourceStep & { id: string }>>;
   /** Whether the run may have called tools (its own tools, or its assistant's): MIGRATE_TOOL_CALLS=auto lists only those. */
   runHadTools(threadId: string, runId: string, assistantId: string | null): Promise<boolean>;
-  /** Runs the source knows of beyond those its messages name (an export lists every run; a live API none). */
-  runsOf?(threadId: string): Promise<string[]>;
+  /** Runs of the thread that created no message (an export knows every run; a live API lists none). */
+  runsWithoutMessages?(threadId: string): Promise<string[]>;
 }

@@ -1,12 +1,11 @@
-import type { ThreadStatus } from "../db/schema";
-
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 export interface StatusInput {
   now: number;
   shutdownAt: number;
-  threads: Record<ThreadStatus, number>;
+  /** Threads by status; those that can still migrate are what remains. */
+  threads: Record<string, number> & { pending: number; migrating: number; failed: number };
   migratedLast24h: number;
   lastRun: { startedAt: number; drainedAt: number | null; migrated: number } | null;
 }

@@ -1,7 +1,7 @@
 // Contract §5: each assistant's files end up in one live vector store, followed through delayed
 // queue messages, and its prompt spec names them.
 import { env } from "cloudflare:test";
-import { beforeEach, expect, it, vi } from "vitest";
+import { beforeEach, expect, inject, it, vi } from "vitest";
 import type { AssistantMigration } from "../../src/handlers/http/schemas";
 import { migrationsQueue } from "../../src/queue/messages";
 import { fake } from "../support/fake";
@@ -99,6 +99,22 @@ it("a file the API fails to ingest is recorded failed with the API's reason", as
   expect(a.status).toBe("synced");
   expect(a.file_counts).toEqual({ in_progress: 0, completed: 2, failed: 1, total: 3 });
   expect(a.failures).toEqual([{ file_id: fileIds[1], code: "unsupported_file", message: "The file type is not supported." }]);
+});
+
+it("a batch cancelled before its files finished records them failed as cancelled, not completed", async () => {
+  await fake.configure({ ingest: { afterPolls: 100 } }); // files stay in progress until cancelled
+  const fileIds = await files(2);
+  const id = await fake.createAssistant({ id: unique("asst_cancel"), model: "gpt-4o", tools: [{ type: "file_search" }], v1_file_ids: fileIds });
+  await sync(id);
+  const batch = await vi.waitUntil(async () => (await fake.vectorStores())[0]?.batches[0], { timeout: 20_000, interval: 50 });
+  const cancel = await fetch(`${inject("fakeOpenAIUrl")}/v1/vector_stores/${batch.vector_store_id}/file_batches/${batch.id}/cancel`, {
+    method: "POST",
+    headers: { authorization: "Bearer sk-test" },
+  });
+  expect(cancel.status).toBe(200);
+  const a = await assistantSettled(id, 40_000);
+  expect(a.file_counts).toEqual({ in_progress: 0, completed: 0, failed: 2, total: 2 });
+  expect(a.failures.map((f) => f.code)).toEqual(["cancelled", "cancelled"]);
 });
 
 it("batch status is followed through delayed queue messages, further apart while nothing changes", async () => {

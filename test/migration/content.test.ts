@@ -1,6 +1,6 @@
 // Every kind of content through the strict fake: what the API would reject never reaches it.
 import { beforeEach, expect, it } from "vitest";
-import { fake, ROUTES } from "../support/fake";
+import { expectUsable, fake, ROUTES } from "../support/fake";
 import { migrate, uniqueThreadId } from "../support/ferry";
 
 beforeEach(() => fake.reset());
@@ -10,6 +10,7 @@ const cite = (file_id: string, start_index: number) => ({ type: "file_citation",
 
 it("migrates every part type, resolving each cited filename once", async () => {
   const report = await fake.createFile("report.pdf");
+  await fake.createFile("image.png", "file-img");
   const threadId = await fake.createThread({
     id: uniqueThreadId("content"),
     metadata: { plan: "pro" },
@@ -40,6 +41,7 @@ it("migrates every part type, resolving each cited filename once", async () => {
 
   const { byRoute } = await fake.calls();
   expect(byRoute[ROUTES.file]).toBe(2); // report.pdf once despite two citations, and the deleted file
+  await expectUsable(body.conversation_id!);
 });
 
 it("thread metadata the conversation cannot hold is kept by ferry with a warning", async () => {

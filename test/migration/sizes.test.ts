@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { fake, minimumCalls, ROUTES } from "../support/fake";
+import { expectUsable, fake, minimumCalls, ROUTES } from "../support/fake";
 import { migrate, settled, uniqueThreadId } from "../support/ferry";
 
 beforeEach(() => fake.reset());
@@ -29,6 +29,7 @@ describe.each([0, 1, 19, 20, 21, 100, 101, 250, 2000])("a thread of %i messages"
     expect((byRoute[ROUTES.create] ?? 0) + (byRoute[ROUTES.append] ?? 0)).toBe(min.writes);
     expect(byRoute[ROUTES.create]).toBe(1);
     expect(byRoute[ROUTES.items]).toBeUndefined();
+    await expectUsable(result.conversation_id!);
   });
 });
 

@@ -29,6 +29,25 @@ it("an append that landed but answered 500 is reconciled, not repeated", async (
   expect(byRoute[ROUTES.append]).toBe(3); // the ambiguous write was not sent again
 });
 
+it("an append of images that landed but answered 500 is recognised by its image URLs, not repeated", async () => {
+  // Item listings leave image URLs out unless asked (spec: include message.input_image.image_url).
+  const threadId = await fake.createThread({
+    id: uniqueThreadId("img"),
+    messages: Array.from({ length: 30 }, (_, i) => ({
+      role: "user" as const,
+      content: [{ type: "image_url", image_url: { url: `https://img.test/${i}.png`, detail: "low" } }],
+    })),
+  });
+  await fake.addFaults({ method: "POST", path: APPEND, status: 500, commit: true });
+  const { body } = await migrate(threadId);
+  expect(body.status).toBe("migrated");
+  const items = (await fake.conversation(body.conversation_id!)).items;
+  expect(items.map((i) => (i.content as { image_url: string }[])[0]!.image_url)).toEqual(Array.from({ length: 30 }, (_, i) => `https://img.test/${i}.png`));
+  const { byRoute } = await fake.calls();
+  expect(byRoute[ROUTES.items]).toBe(1);
+  expect(byRoute[ROUTES.append]).toBe(1);
+});
+
 it("an append that failed without landing is sent again after checking", async () => {
   await fake.addFaults({ method: "POST", path: APPEND, status: 503 });
   await migrateAndCheck(45);

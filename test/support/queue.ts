@@ -15,7 +15,12 @@ export interface Invocation {
   retryDelays: number[];
 }
 
-export async function drainQueue(first: QueueMessage[], overrides: EnvOverrides = {}, maxInvocations = 200): Promise<Invocation[]> {
+/** `between` runs after each invocation: a test changes the world there (a message completes, another is deleted). */
+export async function drainQueue(
+  first: QueueMessage[],
+  overrides: EnvOverrides = {},
+  { maxInvocations = 200, between }: { maxInvocations?: number; between?: (done: Invocation[]) => Promise<void> } = {},
+): Promise<Invocation[]> {
   const pending: { body: QueueMessage; attempts: number }[] = first.map((body) => ({ body, attempts: 1 }));
   const invocations: Invocation[] = [];
   let id = 0;
@@ -42,6 +47,7 @@ export async function drainQueue(first: QueueMessage[], overrides: EnvOverrides 
     for (const m of taken) if (retried.has(m.id)) pending.push({ body: m.body, attempts: m.attempts + 1 });
     pending.push(...sent.map((body) => ({ body, attempts: 1 })));
     invocations.push({ messages: taken.map((m) => m.body), calls: (await fake.calls()).total - before, retryDelays });
+    await between?.(invocations);
   }
   return invocations;
 }

@@ -1,3 +1,4 @@
+import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { readConfig } from "../../config";
 import type { MiddlewareHandler } from "hono";
@@ -10,15 +11,25 @@ import { backfillRoutes } from "./routes/backfill";
 import { statusRoutes } from "./routes/status";
 import { threadRoutes } from "./routes/threads";
 import { webhookRoutes } from "./routes/webhooks";
-
-const MAX_BODY_BYTES = 1024 * 1024;
+import { errors, jsonContent, MAX_BODY_BYTES } from "./schemas";
 
 export const app = createRouter();
 
+const healthz = createRoute({
+  method: "get",
+  path: "/healthz",
+  operationId: "getHealth",
+  summary: "Liveness: answers without touching the database or OpenAI",
+  security: [],
+  responses: {
+    200: jsonContent(z.object({ status: z.literal("ok") }).openapi("Health"), "The Worker is up and its configuration is valid"),
+    ...errors.config,
+  },
+});
 /** Healthy means configured: a refused setting answers 503 naming it (contract §1). */
-app.get("/healthz", (c) => {
+app.openapi(healthz, (c) => {
   readConfig(c.env);
-  return c.json({ status: "ok" });
+  return c.json({ status: "ok" as const }, 200);
 });
 
 const limitBody = bodyLimit({
@@ -42,10 +53,19 @@ app.route("/", statusRoutes);
 app.route("/", assistantRoutes);
 app.route("/", webhookRoutes);
 
-app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "The Worker's `API_TOKEN`" });
 app.doc31("/openapi.json", {
   openapi: "3.1.0",
-  info: { title: "ferry", version: "1.0.0", description: "Migrates OpenAI Assistants threads to Conversations." },
+  info: {
+    title: "ferry",
+    version: "1.0.0",
+    description: [
+      "Migrates OpenAI Assistants threads to Conversations.",
+      "",
+      "Every error is an `Error` object. A method and path not listed here answer 404 `unknown_route`",
+      "(after the bearer check under `/v1/`).",
+    ].join("\n"),
+  },
   security: [{ bearer: [] }],
 });
 

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ASSISTANT_ID, THREAD_ID } from "../../ids";
 import { AUTH_MODES } from "../../config";
 import { ASSISTANT_STATUSES, BACKFILL_TRIGGERS, DISCOVERY_STATUSES, FILES_STATUSES, THREAD_STATUSES } from "../../db/schema";
+import { ERROR_TYPES } from "./errors";
 
 /** Marks a validation issue as a malformed id, answered as 400 invalid_id (contract §2). */
 export const INVALID_ID = "invalid_id";
@@ -30,10 +31,10 @@ const Timestamp = z.string().nullable().openapi({ example: "2026-11-21T10:00:00.
 export const ApiErrorSchema = z
   .object({
     error: z.object({
-      type: z.string(),
-      code: z.string(),
+      type: z.enum(ERROR_TYPES),
+      code: z.string().openapi({ description: "Stable and machine-readable; each response names the codes it carries" }),
       message: z.string(),
-      param: z.string().nullable(),
+      param: z.string().nullable().openapi({ description: "The offending parameter or body field, when there is one" }),
     }),
   })
   .openapi("Error");
@@ -80,10 +81,30 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   description,
 });
 
-export const errorResponses = {
-  400: jsonContent(ApiErrorSchema, "Malformed request or id"),
-  401: jsonContent(ApiErrorSchema, "Missing or wrong bearer token"),
-  413: jsonContent(ApiErrorSchema, "Body over 1 MB"),
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export const errorResponse = (description: string) => jsonContent(ApiErrorSchema, description);
+
+/** Error answers several routes share; a route lists only those it can really give. */
+export const errors = {
+  badId: { 400: errorResponse("Malformed id (`invalid_id`)") },
+  badJsonBody: {
+    400: errorResponse("Malformed JSON (`invalid_request`), or a body the schema refuses (`invalid_request`, `invalid_id`); `param` names the field"),
+    415: errorResponse("A body sent as anything but `application/json` (`invalid_request`)"),
+  },
+  tooLarge: { 413: errorResponse(`A body over ${MAX_BODY_BYTES} bytes (\`body_too_large\`)`) },
+  bearer: { 401: errorResponse("Missing or wrong `Authorization: Bearer` token (`invalid_api_token`)") },
+  failure: { 500: errorResponse("ferry failed to handle the request, e.g. its database did (`internal_error`); nothing about the cause is shown") },
+  config: { 503: errorResponse("A setting is refused (`config_invalid`); `param` names the variable(s) to fix") },
+  /** A dry run reads the source and the target within the request, so their failures reach the caller. */
+  preview: {
+    404: errorResponse("Dry run: the source no longer has the thread (`source_unavailable`)"),
+    429: {
+      ...errorResponse("Dry run: rate limited by the source or the target (`rate_limited`); ask again after `Retry-After` seconds"),
+      headers: z.object({ "Retry-After": z.number().int().min(0).openapi({ description: "Seconds to wait" }) }),
+    },
+    502: errorResponse("Dry run: the source or the target failed (`openai_unavailable`)"),
+  },
 };
 
 const FileCounts = z.object({ in_progress: z.number().int(), completed: z.number().int(), failed: z.number().int(), total: z.number().int() });
@@ -110,6 +131,27 @@ export const AssistantMigration = z
   })
   .openapi("AssistantMigration");
 export type AssistantMigration = z.infer<typeof AssistantMigration>;
+
+export const MigrateQuery = z.object({
+  dry_run: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ param: { name: "dry_run", in: "query" }, description: "`true`: preview the migration (contract §7.3) and write nothing anywhere" }),
+});
+
+export const MigrationPreview = z
+  .object({
+    object: z.literal("migration_preview"),
+    thread_id: z.string(),
+    items: z.array(z.record(z.string(), z.unknown())).openapi({ description: "The first 100 conversation items a migration would write, in order" }),
+    item_count: z.number().int(),
+    writes: z.number().int().openapi({ description: "Conversation writes a migration would make" }),
+    calls: z.number().int().openapi({ description: "API calls a migration would make: this preview's reads plus the writes" }),
+    warnings: z.array(Warning),
+    complete: z.boolean().openapi({ description: "false when the preview stopped early (its budget ran out, or a message is still in progress): the counts are lower bounds" }),
+  })
+  .openapi("MigrationPreview");
+export type MigrationPreview = z.infer<typeof MigrationPreview>;
 
 export const ImportResult = z
   .object({ registered: z.number().int(), already_known: z.number().int() })

@@ -4,18 +4,21 @@ import { createDb } from "../../../db/client";
 import { listStoreFiles } from "../../../db/files";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
-import { AssistantIdParam, AssistantMigration, errorResponses, jsonContent } from "../schemas";
+import { AssistantIdParam, AssistantMigration, errorResponse, errors, jsonContent } from "../schemas";
 import { presentAssistant } from "../presenters";
 
 const getAssistant = createRoute({
   method: "get",
   path: "/v1/assistants/{assistant_id}",
+  operationId: "getAssistant",
   summary: "An assistant's live vector store, code-interpreter files, file outcomes and prompt spec (never calls OpenAI)",
   request: { params: AssistantIdParam },
   responses: {
     200: jsonContent(AssistantMigration, "The assistant's migration"),
-    404: jsonContent(AssistantMigration, "ferry has never seen this assistant (`assistant_not_found`)"),
-    ...errorResponses,
+    404: errorResponse("ferry has never seen this assistant (`assistant_not_found`)"),
+    ...errors.badId,
+    ...errors.bearer,
+    ...errors.failure,
   },
 });
 

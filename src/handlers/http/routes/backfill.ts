@@ -4,13 +4,19 @@ import { createDb } from "../../../db/client";
 import { migrationsQueue } from "../../../queue/messages";
 import { createRouter } from "../app-type";
 import { presentRun } from "../presenters";
-import { BackfillRun, errorResponses, jsonContent } from "../schemas";
+import { BackfillRun, errors, jsonContent } from "../schemas";
 
 const backfillRoute = createRoute({
   method: "post",
   path: "/v1/backfill",
+  operationId: "startBackfill",
   summary: "Start the nightly backfill now",
-  responses: { 202: jsonContent(BackfillRun, "The run was started; its threads are enqueued in the background"), ...errorResponses },
+  responses: {
+    202: jsonContent(BackfillRun, "The run was started; its threads are enqueued in the background"),
+    ...errors.tooLarge, // no body is read, but one is still limited
+    ...errors.bearer,
+    ...errors.failure,
+  },
 });
 
 export const backfillRoutes = createRouter().openapi(backfillRoute, async (c) => {

@@ -11,15 +11,16 @@ import { project } from "../../../status/projection";
 import { sourceKey } from "../../wiring";
 import { createRouter } from "../app-type";
 import { iso, presentRun } from "../presenters";
-import { errorResponses, jsonContent, MigrationStatus } from "../schemas";
+import { errors, jsonContent, MigrationStatus } from "../schemas";
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 const statusRoute = createRoute({
   method: "get",
   path: "/v1/status",
+  operationId: "getStatus",
   summary: "Where the migration stands against the shutdown",
-  responses: { 200: jsonContent(MigrationStatus, "Counts, pace and projection"), ...errorResponses },
+  responses: { 200: jsonContent(MigrationStatus, "Counts, pace and projection"), ...errors.bearer, ...errors.failure, ...errors.config },
 });
 
 export const statusRoutes = createRouter().openapi(statusRoute, async (c) => {

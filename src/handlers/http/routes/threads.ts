@@ -3,11 +3,12 @@ import { createDb } from "../../../db/client";
 import { findThread, findThreads, registerThreads } from "../../../db/threads";
 import { migrateThread } from "../../../migration/engine";
 import { queueFollowUps } from "../../../migration/follow-ups";
-import { invocationBudget, migrationDeps } from "../../wiring";
+import { previewThread } from "../../../migration/preview";
+import { invocationBudget, migrationDeps, previewDeps } from "../../wiring";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
 import { presentThread, unknownThread } from "../presenters";
-import { errorResponses, ImportResult, jsonContent, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
+import { errorResponse, errors, ImportResult, jsonContent, MigrateQuery, MigrationPreview, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
 import { rememberIfSettled, settledAnswer } from "../settled-cache";
 
 const LOOKUP_MAX = 100;
@@ -16,44 +17,72 @@ const IMPORT_MAX = 1000;
 const getThread = createRoute({
   method: "get",
   path: "/v1/threads/{thread_id}",
+  operationId: "getThread",
   summary: "Look up a thread's migration (never calls OpenAI)",
   request: { params: ThreadIdParam },
   responses: {
     200: jsonContent(ThreadMigration, "The thread's migration"),
-    404: jsonContent(ThreadMigration, "ferry has never seen this thread (`thread_not_found`)"),
-    ...errorResponses,
+    404: errorResponse("ferry has never seen this thread (`thread_not_found`)"),
+    ...errors.badId,
+    ...errors.bearer,
+    ...errors.failure,
   },
 });
 
 const migrateRoute = createRoute({
   method: "post",
   path: "/v1/threads/{thread_id}/migrate",
-  summary: "Migrate a thread now (idempotent)",
-  request: { params: ThreadIdParam },
+  operationId: "migrateThread",
+  summary: "Migrate a thread now (idempotent), or preview its migration with `dry_run=true`",
+  request: { params: ThreadIdParam, query: MigrateQuery },
   responses: {
-    200: jsonContent(ThreadMigration, "Finished within the request (migrated, failed or source_unavailable), or already migrated"),
-    202: jsonContent(ThreadMigration, "Continues in the background; ask again after `Retry-After` seconds"),
-    ...errorResponses,
+    200: jsonContent(
+      z.union([ThreadMigration, MigrationPreview]),
+      "Finished within the request (migrated, failed or source_unavailable), or already migrated; with `dry_run=true` the preview",
+    ),
+    202: {
+      ...jsonContent(ThreadMigration, "Continues in the background; ask again after `Retry-After` seconds"),
+      headers: z.object({
+        "Retry-After": z.number().int().min(0).openapi({ description: "Seconds until it is worth asking again" }),
+      }),
+    },
+    ...errors.badId,
+    ...errors.tooLarge, // no body is read, but one is still limited
+    ...errors.bearer,
+    ...errors.preview,
+    ...errors.failure,
+    ...errors.config,
   },
 });
 
 const lookup = createRoute({
   method: "post",
   path: "/v1/threads/lookup",
+  operationId: "lookupThreads",
   summary: "Look up many threads at once",
   request: { body: { content: { "application/json": { schema: ThreadIdList(LOOKUP_MAX) } }, required: true } },
   responses: {
     200: jsonContent(z.object({ data: z.array(ThreadMigration) }), "One entry per requested id, in order; unknown ids have status `unknown`"),
-    ...errorResponses,
+    ...errors.badJsonBody,
+    ...errors.tooLarge,
+    ...errors.bearer,
+    ...errors.failure,
   },
 });
 
 const importRoute = createRoute({
   method: "post",
   path: "/v1/threads/import",
+  operationId: "importThreads",
   summary: "Register thread ids for the backfill (idempotent)",
   request: { body: { content: { "application/json": { schema: ThreadIdList(IMPORT_MAX) } }, required: true } },
-  responses: { 200: jsonContent(ImportResult, "How many ids were new and how many ferry knew"), ...errorResponses },
+  responses: {
+    200: jsonContent(ImportResult, "How many ids were new and how many ferry knew"),
+    ...errors.badJsonBody,
+    ...errors.tooLarge,
+    ...errors.bearer,
+    ...errors.failure,
+  },
 });
 
 export const threadRoutes = createRouter()
@@ -69,6 +98,7 @@ export const threadRoutes = createRouter()
   })
   .openapi(migrateRoute, async (c) => {
     const { thread_id } = c.req.valid("param");
+    if (c.req.valid("query").dry_run === "true") return c.json(await previewThread(previewDeps(c.env, invocationBudget(c.env, "request")), thread_id), 200);
     const known = await findThread(createDb(c.env.DB), thread_id);
     if (known?.status === "migrated") return c.json(presentThread(known), 200);
 

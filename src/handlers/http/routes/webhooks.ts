@@ -9,7 +9,7 @@ import { deliverySeen, rememberDelivery } from "../../../db/webhooks";
 import { migrationsQueue } from "../../../queue/messages";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
-import { errorResponses, jsonContent, ThreadId } from "../schemas";
+import { errorResponse, errors, jsonContent, ThreadId } from "../schemas";
 
 const ThreadAccessed = z
   .object({ type: z.literal("thread.accessed"), data: z.object({ thread_id: ThreadId }) })
@@ -24,12 +24,21 @@ const signatureHeaders = z.object({
 const threadAccessed = createRoute({
   method: "post" as const,
   path: "/webhooks/thread-accessed",
+  operationId: "threadAccessed",
   summary: "An app touched a thread: register it and enqueue its migration (Standard Webhooks signed)",
   security: [],
-  request: { headers: signatureHeaders, body: { content: { "application/json": { schema: ThreadAccessed } } } },
+  request: { headers: signatureHeaders, body: { content: { "application/json": { schema: ThreadAccessed } }, required: true } },
   responses: {
-    202: jsonContent(z.object({ received: z.literal(true), duplicate: z.boolean() }), "Accepted; the migration runs in the background"),
-    ...errorResponses,
+    202: jsonContent(
+      z.object({ received: z.literal(true), duplicate: z.boolean() }).openapi("WebhookReceipt"),
+      "Accepted; the migration runs in the background",
+    ),
+    // The raw body is read whatever its media type, so there is no 415.
+    400: errorResponse("Signed, but not JSON (`invalid_request`) or not a thread.accessed event (`invalid_request`, `invalid_id`)"),
+    401: errorResponse("Missing, bad or stale (> 5 minutes) signature, or no WEBHOOK_SECRET configured (`invalid_signature`)"),
+    ...errors.tooLarge,
+    ...errors.failure,
+    ...errors.config,
   },
 });
 
