@@ -55,6 +55,8 @@ const outcome = async (t: ThreadMigration) => {
 
 it("a Foundry thread of every §3 shape migrates exactly as the same OpenAI thread", async () => {
   const report = await fake.createFile("report.pdf");
+  // Files the items name exist on the target, so every write is taken at once (the fake refuses unknown ones).
+  for (const id of ["assistant-img", "assistant-out"]) await fake.createFile(`${id}.png`, id);
   const openaiThread = await fake.createThread(everyShape(uniqueThreadId("oai"), report));
   const foundryThread = await fake.createThread(everyShape(uniqueThreadId("foundry"), report));
   const app = await registerEntraApp();
