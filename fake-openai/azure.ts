@@ -7,18 +7,14 @@
 // - Azure OpenAI's v1 API, a target: `/openai/v1/conversations…`, `/openai/v1/files…`,
 //   `/openai/v1/vector_stores…` (`api-key` or Entra, no `api-version` needed).
 //
-// Each mounts the OpenAI routes' handlers under its prefix (they read their params by name), so a
-// route added to the OpenAI layout appears here too; v1-only routes (AssistantFiles,
-// MessageFiles) are not mounted: neither Azure host ever served them. `azureGate` rejects what
+// Each mounts the OpenAI layout's routes of its resources with the same handlers under its prefix
+// (they read their params by name), so a route added to the OpenAI layout appears here too; v1-only
+// routes (AssistantFiles, MessageFiles) are not mounted: neither Azure host ever served them. `azureGate` rejects what
 // the real hosts reject, in Azure's words and error shape `{"error":{"code","message"}}`.
 
-import { V1_ONLY, assistantRoutes } from "./assistants";
-import { conversationRoutes } from "./conversations";
+import { V1_ONLY } from "./assistants";
 import { ApiError } from "./errors";
-import { fileRoutes } from "./files";
 import { route, type Call, type Gate, type Route } from "./routes";
-import { threadRoutes } from "./threads";
-import { vectorStoreRoutes } from "./vector-stores";
 
 /** An error in Azure's shape: `code` a string such as "BadRequest" or "401", and a message, nothing else. */
 export class AzureError extends ApiError {
@@ -95,19 +91,24 @@ const azureV1: Layout = {
 
 const LAYOUTS = [foundry, azureV1, azureOpenAI];
 
-/** The OpenAI routes under `/v1/` mounted under another prefix, with the same handlers. */
-const mount = (prefix: string, routes: readonly Route[]): Route[] =>
-  routes.filter((r) => r.template.startsWith("/v1/") && !V1_ONLY.has(r.template)).map((r) => route(r.method, `${prefix}${r.template.slice(3)}`, r.handler));
+/** The Assistants protocol (threads, their runs and steps, assistants), and the v1 API's resources. */
+const ASSISTANTS = /^\/v1\/(threads|assistants)\//;
+const V1_API = /^\/v1\/(conversations|responses|files|vector_stores)(\/|$)/;
+
+/** OpenAI's routes of those resources under another prefix, with the same handlers. */
+const mount = (prefix: string, routes: readonly Route[], resources: RegExp): Route[] =>
+  routes.filter((r) => resources.test(r.template) && !V1_ONLY.has(r.template)).map((r) => route(r.method, `${prefix}${r.template.slice(3)}`, r.handler));
 
 /** Listing threads, which Foundry and Azure OpenAI serve (OpenAI's own answer is in thread-list.ts). */
 const listThreads = (prefix: string) => route("GET", `${prefix}/threads`, (c) => c.state.threads.list(c));
 
-export const azureRoutes: Route[] = [
-  ...mount(FOUNDRY, [...threadRoutes, ...assistantRoutes]),
+/** Azure's layouts over OpenAI's routes. */
+export const azureRoutes = (openai: readonly Route[]): Route[] => [
+  ...mount(FOUNDRY, openai, ASSISTANTS),
   listThreads(FOUNDRY),
-  ...mount(AZURE_OPENAI, [...threadRoutes, ...assistantRoutes]),
+  ...mount(AZURE_OPENAI, openai, ASSISTANTS),
   listThreads(AZURE_OPENAI),
-  ...mount(AZURE_V1, [...conversationRoutes, ...fileRoutes, ...vectorStoreRoutes]),
+  ...mount(AZURE_V1, openai, V1_API),
 ];
 
 const tokenRejected = (layout: Layout) =>

@@ -25,8 +25,8 @@ import { openaiThreadListRoutes } from "./thread-list";
 import { threadRoutes } from "./threads";
 import { vectorStoreRoutes } from "./vector-stores";
 
-/** Every route the fake serves, /v1 and /__control alike. */
-const match = matcher([
+/** OpenAI's layout (/v1) and every module's /__control routes. */
+const openaiRoutes = [
   ...threadRoutes,
   ...runRoutes,
   ...assistantRoutes,
@@ -37,9 +37,10 @@ const match = matcher([
   ...ingestionRoutes,
   ...controlRoutes,
   ...openaiThreadListRoutes,
-  ...azureRoutes,
-  ...entraRoutes,
-]);
+];
+
+/** Every route the fake serves: OpenAI's, the same again under Azure's layouts, and Entra's token endpoint. */
+const match = matcher([...openaiRoutes, ...azureRoutes(openaiRoutes), ...entraRoutes]);
 
 /** OpenAI's gates guard OpenAI's layout (`/v1/…`); the Azure layouts and Entra's token endpoint have their own rules. */
 const openaiLayout = (gate: Gate): Gate => (call) => (call.path.startsWith("/v1/") ? gate(call) : undefined);

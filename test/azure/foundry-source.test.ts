@@ -1,6 +1,7 @@
 // Contract §6.1: a thread read from an Azure AI Foundry project (classic agents, Entra token,
 // api-version) converts exactly as the same thread read from OpenAI: every §3 shape, the same
 // items, warnings, metadata and tool resources.
+import { env } from "cloudflare:test";
 import { beforeEach, expect, it } from "vitest";
 import type { ThreadSpec } from "../../fake-openai";
 import { AZURE_ROUTES, foundrySource, registerEntraApp } from "../support/azure";
@@ -73,4 +74,20 @@ it("a Foundry thread of every §3 shape migrates exactly as the same OpenAI thre
   const { byRoute } = await fake.calls();
   expect(byRoute).toMatchObject({ [AZURE_ROUTES.token]: 1, [AZURE_ROUTES.thread]: 1, [AZURE_ROUTES.messages]: 1, [ROUTES.create]: 1 });
   expect(byRoute[ROUTES.thread]).toBeUndefined();
+});
+
+it("a thread with tool history (§3.1: parallel calls, code interpreter, file search, an expired call) converts the same from Foundry", async () => {
+  await fake.reset("demo");
+  const threadId = "thread_demo_tools"; // fake-openai/seed.ts
+  const app = await registerEntraApp();
+  const viaOpenAI = await migrateVia(threadId);
+  const expected = await outcome(viaOpenAI);
+  // Forget it, and migrate the same thread again through the Foundry layout: its runs' steps too.
+  await env.DB.prepare("delete from threads where thread_id = ?").bind(threadId).run();
+  await fake.clearCalls();
+  const viaFoundry = await migrateVia(threadId, foundrySource(app));
+
+  expect(viaFoundry.conversation_id).not.toBe(viaOpenAI.conversation_id);
+  expect(await outcome(viaFoundry)).toEqual(expected);
+  expect((await fake.calls()).byRoute[AZURE_ROUTES.steps]).toBeGreaterThan(0);
 });

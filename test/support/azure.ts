@@ -56,4 +56,5 @@ export const AZURE_ROUTES = {
   thread: "GET /api/projects/{project}/threads/{id}",
   messages: "GET /api/projects/{project}/threads/{id}/messages",
   threads: "GET /api/projects/{project}/threads",
+  steps: "GET /api/projects/{project}/threads/{id}/runs/{run_id}/steps",
 } as const;
