@@ -8,8 +8,11 @@ export const minimumCalls = (messages: number): number => totalCalls(contractMin
 /** Sequential calls on one thread's critical path: the same calls, each waiting for the one before. */
 export const criticalPathCalls = minimumCalls;
 
-/** Routes a thread migration uses (contract §4.2); anything else (the assistants backfill of §5) is counted apart. */
-const MIGRATION_ROUTE = /^[A-Z]+ \/v1\/(threads|conversations|files)(\/|$)/;
+/**
+ * Routes a thread migration uses (contract §4.2); anything else (the assistants backfill of §5,
+ * the listing of threads, `GET /v1/threads`) is counted apart.
+ */
+const MIGRATION_ROUTE = /^[A-Z]+ \/v1\/(threads\/|(conversations|files)(\/|$))/;
 
 export interface CallStats {
   /** Calls on thread-migration routes. */

@@ -249,7 +249,7 @@ export const assistantRoutes: Route[] = [
 
 const ASSISTANTS_PATH = /^\/v1\/(threads|assistants)(\/|$)/;
 /** The legacy routes v2 dropped: AssistantFiles and MessageFiles. */
-const V1_ONLY = new Set([V1_FILES, V1_MESSAGE_FILES]);
+export const V1_ONLY = new Set([V1_FILES, V1_MESSAGE_FILES]);
 
 const V1_DEPRECATED = () =>
   new ApiError(

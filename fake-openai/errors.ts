@@ -17,7 +17,8 @@ export class ApiError extends Error {
     super(message);
   }
 
-  toBody(): ErrorBody {
+  /** OpenAI's error body; another host's errors (Azure, Entra) override it with theirs. */
+  toBody(): object {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
 }

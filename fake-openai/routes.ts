@@ -14,6 +14,8 @@ export interface Ctx<P extends string = string> {
   params: Record<P, string>;
   query: URLSearchParams;
   body(): Obj;
+  /** The body as sent, for routes that take another encoding than JSON (Entra's form-encoded token requests). */
+  raw: string;
 }
 
 export interface Route {
@@ -53,6 +55,7 @@ export function matcher(routes: readonly Route[]): (method: string, path: string
 export interface Call {
   method: string;
   path: string;
+  query: URLSearchParams;
   headers: IncomingHttpHeaders;
   /** The route it matched; null answers 404 once every gate has passed. */
   route: Route | null;

@@ -7,8 +7,10 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { assistantRoutes, assistantsGate } from "./assistants";
 import { bearerAuth } from "./auth";
+import { azureGate, azureRoutes } from "./azure";
 import { controlRoutes } from "./control";
 import { conversationRoutes } from "./conversations";
+import { entraRoutes } from "./entra";
 import { ApiError, invalid, notFound, serverFault } from "./errors";
 import { pickFault } from "./faults";
 import { fileRoutes } from "./files";
@@ -19,11 +21,12 @@ import { seedDemo } from "./seed";
 import { responseRoutes } from "./responses";
 import { runRoutes } from "./runs";
 import { FakeState } from "./state";
+import { openaiThreadListRoutes } from "./thread-list";
 import { threadRoutes } from "./threads";
 import { vectorStoreRoutes } from "./vector-stores";
 
-/** Every route the fake serves, /v1 and /__control alike. */
-const match = matcher([
+/** OpenAI's layout (/v1) and every module's /__control routes. */
+const openaiRoutes = [
   ...threadRoutes,
   ...runRoutes,
   ...assistantRoutes,
@@ -33,10 +36,17 @@ const match = matcher([
   ...vectorStoreRoutes,
   ...ingestionRoutes,
   ...controlRoutes,
-]);
+  ...openaiThreadListRoutes,
+];
 
-/** Checks every /v1 call passes, in this order, before an unknown route answers 404. */
-const GATES: Gate[] = [bearerAuth, assistantsGate];
+/** Every route the fake serves: OpenAI's, the same again under Azure's layouts, and Entra's token endpoint. */
+const match = matcher([...openaiRoutes, ...azureRoutes(openaiRoutes), ...entraRoutes]);
+
+/** OpenAI's gates guard OpenAI's layout (`/v1/…`); the Azure layouts and Entra's token endpoint have their own rules. */
+const openaiLayout = (gate: Gate): Gate => (call) => (call.path.startsWith("/v1/") ? gate(call) : undefined);
+
+/** Checks every non-control call passes, in this order, before an unknown route answers 404. */
+const GATES: Gate[] = [openaiLayout(bearerAuth), openaiLayout(assistantsGate), azureGate];
 
 export interface FakeOpenAIOptions {
   port?: number;
@@ -100,6 +110,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, state
   const call: Call = {
     method,
     path,
+    query: url.searchParams,
     headers: req.headers,
     route: found?.route ?? null,
     state,
@@ -120,6 +131,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, state
       state,
       params,
       query: url.searchParams,
+      raw,
       body: () => {
         if (parsed) return parsed;
         const v = parseJson(raw);

@@ -7,23 +7,26 @@ import { AssistantStore, type AssistantObject, type AssistantSeed } from "./assi
 import { CallLog, type CallLogSnapshot } from "./call-log";
 import { defaultConfig, mergeConfig, type ConfigPatch, type FakeConfig } from "./config";
 import { ConversationStore, type ConversationSnapshot } from "./conversations";
+import { EntraStore } from "./entra";
 import { compileRules, prng, type ActiveRule, type FaultRule } from "./faults";
 import { FileStore, type FileSpec } from "./files";
 import type { IngestError } from "./ingestion";
 import type { ListQuery, Page } from "./pagination";
 import { RunStore, type RunSpec } from "./runs";
 import { seedDemo } from "./seed";
-import { ThreadStore, type ThreadMessage, type ThreadSpec } from "./threads";
+import { ListedThreadStore } from "./thread-list";
+import { type ThreadMessage, type ThreadSpec } from "./threads";
 import { VectorStoreStore, type VectorStoreSnapshot, type VectorStoreSpec } from "./vector-stores";
 
 export class FakeState {
   // Stores are rebuilt on every reset, so a new resource cannot forget to clear something.
   files!: FileStore;
-  threads!: ThreadStore;
+  threads!: ListedThreadStore;
   conversations!: ConversationStore;
   assistants!: AssistantStore;
   runs!: RunStore;
   vectorStores!: VectorStoreStore;
+  entra!: EntraStore;
   readonly calls = new CallLog();
   private rules: ActiveRule[] = [];
   config!: FakeConfig;
@@ -39,11 +42,12 @@ export class FakeState {
     this.config = defaultConfig(this.start);
     this.rand = prng(this.config.random.seed);
     this.files = new FileStore();
-    this.threads = new ThreadStore();
+    this.threads = new ListedThreadStore();
     this.conversations = new ConversationStore();
     this.assistants = new AssistantStore();
     this.runs = new RunStore(this.threads, this.assistants);
     this.vectorStores = new VectorStoreStore(this.files, () => this.config.ingest);
+    this.entra = new EntraStore();
     this.rules = [];
     this.calls.clear();
     if (opts.seed === "demo") seedDemo(this);

@@ -1,18 +1,21 @@
 // `npm run dev`: ferry on this machine with no OpenAI account. Starts the fake OpenAI (demo
 // data), applies the D1 migrations locally, runs `wrangler dev` against the fake, waits for
-// /healthz and prints curl lines to try. `--demo` also migrates the demo threads. Ctrl-C stops all.
+// /healthz and prints curl lines to try. `--demo` also migrates the demo threads; `--azure`
+// reads them from the fake's Azure AI Foundry layout (Entra auth) and writes to its Azure
+// OpenAI v1 layout, then shows a backfill discovering and migrating them. Ctrl-C stops all.
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { DEMO_THREAD_IDS, startFakeOpenAI, type FakeOpenAI } from "../fake-openai/index";
 import type { ThreadMigration } from "../src/handlers/http/schemas";
-import { DEMO_WEBHOOK_SECRET } from "./demo-secrets";
-import { applyMigrations, fakeVars, portFree, startWranglerDev, stopAll } from "./local-ferry";
+import type { MigrationStatus } from "../src/handlers/http/schemas";
+import { DEMO_ENTRA_APP, DEMO_WEBHOOK_SECRET } from "./demo-secrets";
+import { applyMigrations, fakeVars, freePort, portFree, startWranglerDev, stopAll } from "./local-ferry";
 
-const HELP = `Usage: npm run dev [-- --demo | --real | --help]
+const HELP = `Usage: npm run dev [-- --demo | --azure | --real | --help]
 
-Runs ferry locally (wrangler dev --local) on http://127.0.0.1:8787.
+Runs ferry locally (wrangler dev --local) on http://127.0.0.1:8787 (or a free port if taken).
 
 Default: no OpenAI key needed. Starts the fake OpenAI (demo threads, key sk-local-fake) on
 127.0.0.1:8788 (or a free port if taken) and points ferry at it with --var overrides, which win over
@@ -20,6 +23,10 @@ anything in .dev.vars. The local D1 lives in .wrangler/dev-fake and is wiped on 
 because the fake's conversations live in memory and vanish when it stops.
 
   --demo   after start-up, migrate every demo thread through ferry's API and print the results
+  --azure  the source is the fake's Azure AI Foundry project (classic agents: Entra token from the
+           fake's Microsoft Entra, api-version 2025-05-01), the target its Azure OpenAI v1 API
+           (api-key). After start-up it migrates one Foundry thread through the API, then starts
+           a backfill that lists the project's threads itself and migrates the rest
   --real   talk to the real OpenAI API instead: needs a .dev.vars with OPENAI_API_KEY (copy
            .dev.vars.example). No fake is started and OPENAI_BASE_URL / API keys are not
            overridden; the local D1 is wrangler's usual .wrangler/state and is kept.
@@ -34,12 +41,12 @@ const FAKE_KEY = "sk-local-fake";
 const DEV_TOKEN = "dev-token";
 const FAKE_STATE_DIR = ".wrangler/dev-fake";
 
-const { demo, real, help } = parseCommandLine();
+const { demo, azure, real, help } = parseCommandLine();
 if (help) {
   console.log(HELP);
   process.exit(0);
 }
-if (real && demo) fail("--demo migrates the fake's demo threads; it cannot be combined with --real");
+if (real && (demo || azure)) fail("--demo and --azure use the fake's demo threads; they cannot be combined with --real");
 
 process.chdir(path.resolve(import.meta.dirname, ".."));
 
@@ -61,7 +68,8 @@ try {
 }
 
 async function main(): Promise<void> {
-  if (!(await portFree(WORKER_PORT))) throw new Error(`port ${WORKER_PORT} is in use (another wrangler dev?); stop it first`);
+  const port = (await portFree(WORKER_PORT)) ? WORKER_PORT : await freePort();
+  if (port !== WORKER_PORT) console.log(`[dev] port ${WORKER_PORT} is in use (another wrangler dev?); ferry takes ${port}`);
 
   const vars: Record<string, string> = {};
   let token = DEV_TOKEN;
@@ -74,17 +82,21 @@ async function main(): Promise<void> {
     if (!devVars.WEBHOOK_SECRET) vars.WEBHOOK_SECRET = DEMO_WEBHOOK_SECRET;
   } else {
     fake = await startFakeOpenAI({ port: (await portFree(FAKE_PORT)) ? FAKE_PORT : 0, apiKeys: [FAKE_KEY], seed: "demo" });
-    Object.assign(vars, fakeVars(fake.url, FAKE_KEY, DEV_TOKEN));
+    Object.assign(vars, fakeVars(fake.url, FAKE_KEY, DEV_TOKEN), azure ? azureVars(fake) : {});
     persistTo = FAKE_STATE_DIR;
     rmSync(FAKE_STATE_DIR, { recursive: true, force: true });
-    console.log(`[dev] fake OpenAI on ${fake.url}/v1 (key ${FAKE_KEY})`);
+    console.log(
+      azure
+        ? `[dev] fake Azure on ${fake.url}: Foundry project ${vars.ASSISTANTS_BASE_URL}, Azure OpenAI v1 ${vars.OPENAI_BASE_URL}, Entra ${fake.url}/${DEMO_ENTRA_APP.tenant}/oauth2/v2.0/token`
+        : `[dev] fake OpenAI on ${fake.url}/v1 (key ${FAKE_KEY})`,
+    );
   }
 
   console.log("[dev] applying D1 migrations to the local database");
   await applyMigrations({ persistTo });
 
   const dev = await startWranglerDev({
-    port: WORKER_PORT,
+    port,
     persistTo,
     vars,
     flags: ["--test-scheduled"],
@@ -97,7 +109,29 @@ async function main(): Promise<void> {
   });
 
   printBanner(dev.url, token);
-  if (demo) await runDemo(dev.url, token);
+  if (azure) await runAzureDemo(dev.url, token);
+  else if (demo) await runDemo(dev.url, token);
+}
+
+/**
+ * The settings a Foundry-to-Azure migration takes (README "Migrating Foundry classic agent
+ * threads"), pointed at the fake's layouts. The stand-in's URL is not a Foundry hostname, so
+ * the shutdown date a Foundry project would default to is set explicitly.
+ */
+function azureVars(f: FakeOpenAI): Record<string, string> {
+  f.state.entra.register({ tenant: DEMO_ENTRA_APP.tenant, client_id: DEMO_ENTRA_APP.clientId, secret: DEMO_ENTRA_APP.secret });
+  return {
+    ASSISTANTS_BASE_URL: `${f.url}/api/projects/demo`,
+    ASSISTANTS_API_VERSION: "2025-05-01",
+    ASSISTANTS_AUTH: "entra",
+    AZURE_TENANT_ID: DEMO_ENTRA_APP.tenant,
+    AZURE_CLIENT_ID: DEMO_ENTRA_APP.clientId,
+    AZURE_CLIENT_SECRET: DEMO_ENTRA_APP.secret,
+    ENTRA_AUTHORITY: f.url,
+    ASSISTANTS_SHUTDOWN_AT: "2027-03-31T00:00:00Z",
+    OPENAI_BASE_URL: `${f.url}/openai/v1`,
+    OPENAI_AUTH: "api-key",
+  };
 }
 
 function printBanner(base: string, token: string): void {
@@ -105,7 +139,7 @@ function printBanner(base: string, token: string): void {
   const [a, b] = fake ? DEMO_THREAD_IDS : ["thread_YOUR_ID", "thread_OTHER_ID"];
   const lines = [
     "",
-    `ferry is up on ${base}  (${fake ? `fake OpenAI at ${fake.url}/v1` : "real OpenAI API, settings from .dev.vars"})`,
+    `ferry is up on ${base}  (${!fake ? "real OpenAI API, settings from .dev.vars" : azure ? `fake Foundry project at ${fake.url}/api/projects/demo, fake Azure OpenAI v1 at ${fake.url}/openai/v1` : `fake OpenAI at ${fake.url}/v1`})`,
     "",
     "# migrate a thread",
     `curl -s -X POST ${base}/v1/threads/${a}/migrate ${auth}`,
@@ -129,29 +163,59 @@ function printBanner(base: string, token: string): void {
   console.log(lines.join("\n"));
 }
 
-/** Migrates each demo thread via the API; a 202 means the queue finishes it, so poll the lookup. */
+/** Migrates each demo thread via the API and prints the results. */
 async function runDemo(base: string, token: string): Promise<void> {
-  const headers = { Authorization: `Bearer ${token}` };
   console.log("[dev] --demo: migrating the demo threads through ferry's API");
-  for (const id of DEMO_THREAD_IDS) {
-    const res = await fetch(`${base}/v1/threads/${id}/migrate`, { method: "POST", headers });
-    let body = (await res.json()) as ThreadMigration;
-    const deadline = Date.now() + 60_000;
-    while (res.status === 202 && ["pending", "migrating"].includes(body.status) && Date.now() < deadline && !stopping) {
-      await sleep(1000);
-      body = (await (await fetch(`${base}/v1/threads/${id}`, { headers })).json()) as ThreadMigration;
-    }
-    console.log(
-      `[dev] ${id}: HTTP ${res.status} → ${JSON.stringify({
-        status: body.status,
-        conversation_id: body.conversation_id,
-        messages_migrated: body.messages_migrated,
-        warnings: body.warnings?.length ?? 0,
-      })}`,
-    );
+  for (const id of DEMO_THREAD_IDS) await migrateAndShow(base, token, id);
+  await showConversations();
+}
+
+/** Migrates one thread via the API; a 202 means the queue finishes it, so poll the lookup. */
+async function migrateAndShow(base: string, token: string, id: string): Promise<void> {
+  const headers = { Authorization: `Bearer ${token}` };
+  const res = await fetch(`${base}/v1/threads/${id}/migrate`, { method: "POST", headers });
+  let body = (await res.json()) as ThreadMigration;
+  const deadline = Date.now() + 60_000;
+  while (res.status === 202 && ["pending", "migrating"].includes(body.status) && Date.now() < deadline && !stopping) {
+    await sleep(1000);
+    body = (await (await fetch(`${base}/v1/threads/${id}`, { headers })).json()) as ThreadMigration;
   }
+  console.log(`[dev] ${id}: HTTP ${res.status} → ${summary(body)}`);
+}
+
+function summary(t: ThreadMigration): string {
+  return JSON.stringify({ status: t.status, conversation_id: t.conversation_id, messages_migrated: t.messages_migrated, warnings: t.warnings?.length ?? 0, error: t.error?.message });
+}
+
+async function showConversations(): Promise<void> {
   const convs = (await (await fetch(`${fake!.url}/__control/conversations`)).json()) as { data: unknown[] };
-  console.log(`[dev] the fake OpenAI now holds ${convs.data.length} conversation(s). Still running; Ctrl-C to stop.`);
+  console.log(`[dev] the fake now holds ${convs.data.length} conversation(s). Still running; Ctrl-C to stop.`);
+}
+
+/**
+ * `--azure`: one Foundry thread migrated on request, then a backfill that lists the project's
+ * threads itself (no import) and migrates the others; prints each thread and the countdown.
+ */
+async function runAzureDemo(base: string, token: string): Promise<void> {
+  const headers = { Authorization: `Bearer ${token}` };
+  const [first] = DEMO_THREAD_IDS;
+  console.log(`[dev] --azure: migrating the Foundry thread ${first} through ferry's API`);
+  await migrateAndShow(base, token, first);
+  console.log("[dev] --azure: POST /v1/backfill, which lists the Foundry project's threads and migrates them");
+  await fetch(`${base}/v1/backfill`, { method: "POST", headers });
+  const deadline = Date.now() + 90_000;
+  let status = (await (await fetch(`${base}/v1/status`, { headers })).json()) as MigrationStatus;
+  while (!stopping && Date.now() < deadline && (status.source.thread_discovery?.status !== "listed" || status.threads.migrated < DEMO_THREAD_IDS.length)) {
+    await sleep(1000);
+    status = (await (await fetch(`${base}/v1/status`, { headers })).json()) as MigrationStatus;
+  }
+  for (const id of DEMO_THREAD_IDS) console.log(`[dev] ${id}: ${summary((await (await fetch(`${base}/v1/threads/${id}`, { headers })).json()) as ThreadMigration)}`);
+  const days = Math.floor(status.seconds_until_shutdown / 86_400);
+  console.log(
+    `[dev] discovery ${JSON.stringify(status.source.thread_discovery)}; threads ${JSON.stringify(status.threads)}; ` +
+      `the source shuts down ${status.shutdown_at} (${days} days), projected finish ${status.projected_finish_at}, on track: ${status.on_track}`,
+  );
+  await showConversations();
 }
 
 /** Stops every wrangler process group (TERM, then KILL after 5 s) and the fake, then exits. */
@@ -176,7 +240,7 @@ function readDevVars(): Record<string, string> {
 
 function parseCommandLine() {
   try {
-    const options = { demo: { type: "boolean" }, real: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+    const options = { demo: { type: "boolean" }, azure: { type: "boolean" }, real: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
     return parseArgs({ args: process.argv.slice(2), options }).values;
   } catch (err) {
     fail(`${(err as Error).message}\n\n${HELP}`);

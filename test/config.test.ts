@@ -9,7 +9,10 @@ import { api, migrate, stateSnapshot, uniqueThreadId } from "./support/ferry";
 
 beforeEach(() => fake.reset());
 
-const refused: [variable: string, value: string][] = [
+/** An Entra app whose every part is fine, for the rows that refuse one of them. */
+const entraApp = { ASSISTANTS_AUTH: "entra", AZURE_TENANT_ID: "contoso.onmicrosoft.com", AZURE_CLIENT_ID: "3f1c2b7a-0d4e-4a5b-9c6d-7e8f9a0b1c2d", AZURE_CLIENT_SECRET: "s" };
+
+const refused: [variable: string, value: string, context?: Record<string, string>][] = [
   ["ASSISTANTS_SHUTDOWN_AT", "next spring"],
   ["ASSISTANTS_SHUTDOWN_AT", "2026-13-45"],
   ["OPENAI_BASE_URL", "api.openai.com/v1"],
@@ -20,10 +23,25 @@ const refused: [variable: string, value: string][] = [
   ["QUEUE_SUBREQUEST_BUDGET", "-5"],
   ["QUEUE_CONCURRENCY", "1.5"],
   ["OPENAI_TIMEOUT_MS", "soon"],
+  ["ASSISTANTS_AUTH", "oauth"],
+  ["OPENAI_AUTH", "basic"],
+  ["ASSISTANTS_API_VERSION", "2025-05-01&x=1"],
+  ["OPENAI_API_VERSION", "v 1"],
+  // A Foundry project endpoint answers nothing without an api-version.
+  ["ASSISTANTS_API_VERSION", "", { ASSISTANTS_BASE_URL: "https://contoso.services.ai.azure.com/api/projects/support" }],
+  ["OPENAI_API_KEY", "", { OPENAI_AUTH: "api-key" }],
+  ["AZURE_TENANT_ID", "", { ...entraApp }],
+  ["AZURE_TENANT_ID", "contoso tenant", { ...entraApp }],
+  ["AZURE_CLIENT_ID", "", { ...entraApp }],
+  ["AZURE_CLIENT_ID", "my-app", { ...entraApp }],
+  ["AZURE_CLIENT_SECRET", "", { ...entraApp }],
+  ["ENTRA_AUTHORITY", "login.microsoftonline.com"],
+  ["ASSISTANTS_ENTRA_SCOPE", "https://ai.azure.com/user.read"],
+  ["OPENAI_ENTRA_SCOPE", "ai.azure.com"],
 ];
 
-it.each(refused)("%s=%j → /healthz 503 naming it, no migration runs", async (variable, value) => {
-  const vars = { [variable]: value };
+it.each(refused)("%s=%j → /healthz 503 naming it, no migration runs", async (variable, value, context = {}) => {
+  const vars = { ...context, [variable]: value };
   const health = await api("/healthz", { token: null, env: vars });
   expect(health.status).toBe(503);
   const { error } = (await health.json()) as { error: { code: string; param: string; message: string } };

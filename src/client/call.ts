@@ -1,6 +1,6 @@
 import { backoffMs, RESEND } from "../retry";
 import type { Budget } from "./budget";
-import { AmbiguousWrite, type Classified, classify, RateLimited, Rejected, TransientFailure } from "./errors";
+import { AmbiguousWrite, type Classified, classify, RateLimited, Rejected, TokenUnavailable, TransientFailure } from "./errors";
 
 /** A read may be re-sent; a write that may have landed never is (see AmbiguousWrite). */
 export type CallKind = "read" | "write";
@@ -18,10 +18,19 @@ const MAX_INLINE_WAIT_MS = 5_000;
 export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A side's credential that a 401 may renew (an Entra token); a fixed key renews nothing. */
+export interface RenewableCredential {
+  /** Which credential a call is about to carry, noted before it is sent. */
+  generation(): number;
+  /** A call that carried `generation` got a 401: true when sending it once more may succeed. */
+  refused(generation: number): boolean;
+}
+
 /**
  * The one call core under the source and the target: every call spends the invocation's budget,
- * is re-sent only when that is safe (a failed read; a 429, which applied nothing), and fails with an
- * error that says what the caller may do. The SDK's own retries are off.
+ * is re-sent only when that is safe (a failed read; a 429 or a 401, which applied nothing — the
+ * 401 once, with a renewed token), and fails with an error that says what the caller may do. The
+ * SDK's own retries are off.
  */
 export class CallCore {
   constructor(
@@ -29,16 +38,30 @@ export class CallCore {
     /** Runs before every send, re-sends included: a migration's lease fence (it throws to stop the caller). */
     private readonly fence: () => Promise<void> = async () => {},
     private readonly sleep: Sleep = realSleep,
+    private readonly credential: RenewableCredential | null = null,
   ) {}
 
+  /** The same core (budget, fence) for one side's calls, whose 401s may renew that side's credential. */
+  withCredential(credential: RenewableCredential): CallCore {
+    return new CallCore(this.budget, this.fence, this.sleep, credential);
+  }
+
   async call<T>(kind: CallKind, send: () => Promise<T>, refusal: RefusalRule = rejected): Promise<T> {
+    let renewed = false;
     for (let attempt = 1; ; attempt++) {
       await this.fence();
       this.budget.spend();
+      const generation = this.credential?.generation() ?? 0;
       try {
         return await send();
       } catch (err) {
+        if (err instanceof TokenUnavailable) throw err.reason;
         const failure = classify(err);
+        // A token can stop being accepted before it expires: one fresh token, one re-send (a 401 applied nothing).
+        if (failure.kind === "rejected" && failure.status === 401 && !renewed && this.credential?.refused(generation)) {
+          renewed = true;
+          continue;
+        }
         if (failure.kind === "rejected") throw refusal(failure);
         const more = attempt < ATTEMPTS && this.budget.canAfford(1);
         if (failure.kind === "rate_limited") {

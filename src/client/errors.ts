@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError, APIUserAbortError, RateLimitError } from "openai";
+import { APIConnectionError, APIError, APIUserAbortError, OpenAIError, RateLimitError } from "openai";
 import { retryAfterSeconds } from "../retry";
 
 /** Failures of a call to a remote API, by what the caller may do about them. */
@@ -40,8 +40,38 @@ export class Rejected extends CallFailure {
   }
 }
 
+/** The source refused a request (a 4xx other than 404/410/429): a setting it does not take, say an api-version. */
+export class SourceRejected extends Rejected {}
+
 /** The source no longer serves this (404/410, or a retired API version): contract §4.4. */
 export class SourceGone extends CallFailure {}
+
+/**
+ * Microsoft Entra refused ferry's token request (400/401: a revoked or expired secret, an unknown
+ * app or tenant, a bad scope). Nothing on that side works until an operator fixes the app, so the
+ * refusal is never re-sent; the message is Entra's own `error_description`.
+ */
+export class EntraRefused extends CallFailure {
+  constructor(
+    message: string,
+    status: number,
+    /** Entra's `error`, e.g. `invalid_client`. */
+    readonly code: string | null,
+  ) {
+    super(message, status);
+  }
+}
+
+/**
+ * What an SDK `apiKey` function threw, carried through the SDK unchanged (it passes an OpenAIError
+ * through as it is, and would wrap anything else): the token fetch's own failure, already decided
+ * by the call core (a refusal, a spent budget, a lost lease), is the call's failure.
+ */
+export class TokenUnavailable extends OpenAIError {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
 
 export type Classified =
   | { kind: "rate_limited"; status: 429; retryAfter: number; message: string }
@@ -67,7 +97,9 @@ export function classify(err: unknown): Classified {
 
 /** A failure as ferry records it: what answered and what it said (never a key or token: the SDK's messages hold none). */
 export function describeFailure(err: unknown): string {
-  if (err instanceof SourceGone) return `the Assistants API answered ${err.status}: ${err.message}`;
+  // The message starts with Entra's status, as the SDK words every API error.
+  if (err instanceof EntraRefused) return `Microsoft Entra refused a token${err.code ? ` (${err.code})` : ""}: ${err.message}`;
+  if (err instanceof SourceGone || err instanceof SourceRejected) return `the Assistants API answered ${err.status}: ${err.message}`;
   if (err instanceof CallFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;
   return err instanceof Error ? err.message : String(err);
 }

@@ -61,6 +61,7 @@ export type WarningCode =
   // Files backfill (contract §5): stores and files that could not be kept as they were.
   | "file_missing"
   | "vector_store_lost"
+  | "vector_store_not_on_target"
   | "file_source_skipped"
   | "tool_resources_not_updated";
 

@@ -4,6 +4,7 @@ import files from "../../migrations/0002_files_and_assistants.sql";
 import hardening from "../../migrations/0003_hardening.sql";
 import toolHistory from "../../migrations/0004_tool_history.sql";
 import exportsMigration from "../../migrations/0005_exports.sql";
+import azure from "../../migrations/0006_azure.sql";
 
 /** Every file in migrations/, in order (a test checks this list against the folder). */
 export const MIGRATIONS: readonly (readonly [name: string, sql: string])[] = [
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly (readonly [name: string, sql: string])[] = [
   ["0003_hardening.sql", hardening],
   ["0004_tool_history.sql", toolHistory],
   ["0005_exports.sql", exportsMigration],
+  ["0006_azure.sql", azure],
 ];
 
 /** wrangler's own bookkeeping table, so `wrangler d1 migrations apply` and this agree on what ran. */

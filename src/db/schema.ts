@@ -71,6 +71,8 @@ export const threads = sqliteTable(
     index("threads_queued_run").on(t.queuedRunId, t.status),
     index("threads_migrated_at").on(t.migratedAt),
     index("threads_export").on(t.exportId, t.threadId),
+    // The newest failure of each status, which /v1/status names, in one indexed row read.
+    index("threads_status_updated").on(t.status, t.updatedAt),
   ],
 );
 
@@ -91,6 +93,28 @@ export const backfillRuns = sqliteTable("backfill_runs", {
   error: text("error", { mode: "json" }).$type<StoredError>(),
 });
 export type BackfillRun = typeof backfillRuns.$inferSelect;
+
+export const DISCOVERY_STATUSES = ["listing", "listed", "refused"] as const;
+
+/**
+ * The backfill's listing of a source's threads (contract §6.1), one row per source base URL:
+ * how far it got, so a crash resumes where it stopped and the next night lists only newer
+ * threads; and whether the source refused to list at all, so it is not asked again.
+ */
+export const threadDiscovery = sqliteTable("thread_discovery", {
+  source: text("source").primaryKey(),
+  status: text("status", { enum: DISCOVERY_STATUSES }).notNull(),
+  /** The last thread listed, in the source's creation order: the next page starts after it. */
+  cursor: text("cursor"),
+  /** The backfill run whose listing this is. */
+  runId: text("run_id"),
+  /** Threads the listings have listed, each page counted once. */
+  listed: integer("listed").notNull().default(0),
+  /** Why the source refused to list (status `refused`). */
+  error: text("error", { mode: "json" }).$type<StoredError>(),
+  updatedAt: integer("updated_at").notNull(),
+});
+export type ThreadDiscovery = typeof threadDiscovery.$inferSelect;
 
 /** Webhook deliveries already handled, by `webhook-id`, kept at least 24 h so a redelivery is a no-op. */
 export const webhookDeliveries = sqliteTable(

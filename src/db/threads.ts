@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { IDS_PER_STATEMENT, insertNewIds, preparedOnce, type Database } from "./client";
 import { threads, type StoredError, type ThreadRow, type ThreadStatus } from "./schema";
 
@@ -121,29 +121,41 @@ export async function releaseLease(
 const ENQUEUE_GRACE_MS = 6 * 60 * 60 * 1000;
 
 /**
- * The backfill's work, one keyset page at a time: pending threads, failed or source_unavailable
- * ones whose retry time has come, and migrated ones whose files check failed and is due again —
- * unless a message for them was sent recently.
+ * What the backfill works on: pending threads, failed or source_unavailable ones whose retry time
+ * has come, and migrated ones whose files check failed and is due again — unless a message for
+ * them was sent recently.
  */
-export async function findBackfillCandidates(db: Database, after: string | null, now: number, limit: number) {
+function backfillDue(now: number) {
   const due = or(isNull(threads.nextAttemptAt), lte(threads.nextAttemptAt, now));
+  return and(
+    or(isNull(threads.enqueuedAt), lt(threads.enqueuedAt, now - ENQUEUE_GRACE_MS)),
+    or(
+      eq(threads.status, "pending"),
+      and(inArray(threads.status, ["failed", "source_unavailable"]), due),
+      and(eq(threads.status, "migrated"), eq(threads.filesStatus, "failed"), due),
+    ),
+  );
+}
+
+/** The backfill's work, one keyset page at a time. */
+export async function findBackfillCandidates(db: Database, after: string | null, now: number, limit: number) {
   return db
     .select({ id: threads.threadId, status: threads.status })
     .from(threads)
-    .where(
-      and(
-        after ? gt(threads.threadId, after) : undefined,
-        or(isNull(threads.enqueuedAt), lt(threads.enqueuedAt, now - ENQUEUE_GRACE_MS)),
-        or(
-          eq(threads.status, "pending"),
-          and(inArray(threads.status, ["failed", "source_unavailable"]), due),
-          and(eq(threads.status, "migrated"), eq(threads.filesStatus, "failed"), due),
-        ),
-      ),
-    )
+    .where(and(after ? gt(threads.threadId, after) : undefined, backfillDue(now)))
     .orderBy(threads.threadId)
     .limit(limit)
     .all();
+}
+
+/** The backfill's work among these threads (a page the source listed). */
+export async function findBackfillCandidatesAmong(db: Database, threadIds: readonly string[], now: number) {
+  const rows: { id: string; status: ThreadStatus }[] = [];
+  for (let i = 0; i < threadIds.length; i += IDS_PER_STATEMENT) {
+    const ids = threadIds.slice(i, i + IDS_PER_STATEMENT);
+    rows.push(...(await db.select({ id: threads.threadId, status: threads.status }).from(threads).where(and(inArray(threads.threadId, ids), backfillDue(now))).all()));
+  }
+  return rows;
 }
 
 export async function markEnqueued(db: Database, threadIds: readonly string[], now: number, runId: string | null = null) {
@@ -180,6 +192,8 @@ export async function findStalledThreads(db: Database, now: number, limit: numbe
         ),
       ),
     )
+    // In id order, not whichever index the planner picks (threads_status_updated would give updated_at order).
+    .orderBy(threads.threadId)
     .limit(limit)
     .all();
   return rows.map((r) => r.id);
@@ -204,6 +218,20 @@ export async function countByStatus(db: Database): Promise<Record<ThreadStatus, 
   const out: Record<ThreadStatus, number> = { pending: 0, migrating: 0, migrated: 0, failed: 0, source_unavailable: 0 };
   for (const row of rows) out[row.status] = row.n;
   return out;
+}
+
+/** The newest failed or source_unavailable thread: one row of each status, read through their index. */
+export async function latestFailure(db: Database): Promise<Pick<ThreadRow, "threadId" | "status" | "error" | "updatedAt"> | undefined> {
+  const newest = (status: ThreadStatus) =>
+    db
+      .select({ threadId: threads.threadId, status: threads.status, error: threads.error, updatedAt: threads.updatedAt })
+      .from(threads)
+      .where(eq(threads.status, status))
+      .orderBy(desc(threads.updatedAt))
+      .limit(1)
+      .get();
+  const rows = await Promise.all([newest("failed"), newest("source_unavailable")]);
+  return rows.filter((r) => r !== undefined).sort((a, b) => b.updatedAt - a.updatedAt)[0];
 }
 
 export async function countMigratedSince(db: Database, since: number): Promise<number> {

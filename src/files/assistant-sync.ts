@@ -5,7 +5,7 @@ import { saveAssistant } from "../db/assistants";
 import { countStoreFilesByStatus } from "../db/files";
 import type { FileSources } from "../db/schema";
 import { AmbiguousWrite, Rejected, SourceGone } from "../client/errors";
-import { attachMissing, ensureLiveStore, liveFiles, type FilesDeps } from "./vector-store";
+import { attachMissing, ensureLiveStore, liveFiles, searchFilesOnTarget, storesOnTarget, type FilesDeps } from "./vector-store";
 
 /** Assistants API limit on an assistant's code-interpreter files. */
 const ASSISTANT_CODE_FILES_MAX = 20;
@@ -48,8 +48,8 @@ export async function syncAssistant(deps: FilesDeps, assistantId: string): Promi
   // v1 files served every file tool the assistant had.
   const v1AndLegacy = [...new Set([...v1.ids, ...legacy])];
   const kinds = new Set<string>(assistant.tools.map((t) => t.type));
-  const searchFiles = kinds.has("file_search") || kinds.has("retrieval") ? v1AndLegacy : [];
-  const currentStores = assistant.tool_resources?.file_search?.vector_store_ids ?? [];
+  const searchFiles = await searchFilesOnTarget(deps, kinds.has("file_search") || kinds.has("retrieval") ? v1AndLegacy : [], warnings);
+  const currentStores = storesOnTarget(deps, assistant.tool_resources?.file_search?.vector_store_ids ?? [], warnings);
 
   const owner = { id: assistantId, name: `${assistant.name ?? assistantId} (ferry)`, metadataKey: "assistants_assistant_id" as const };
   const vectorStoreId = await ensureLiveStore(deps, owner, currentStores, searchFiles.length > 0);
@@ -103,6 +103,10 @@ async function v1Files(deps: FilesDeps, assistantId: string, warnings: Migration
 
 /** Where the source still answers, the assistant's own tool_resources name the live store and files. */
 async function pointAssistantAt(deps: FilesDeps, assistant: SourceAssistant, storeId: string | null, codeFiles: string[], warnings: MigrationWarning[]) {
+  if (deps.filesElsewhere) {
+    if (storeId || codeFiles.length) warnings.push({ code: "tool_resources_not_updated", detail: "the live store and files are on the target host, which the source's assistant cannot name" });
+    return;
+  }
   const current = assistant.tool_resources ?? {};
   const wanted: NonNullable<Assistant["tool_resources"]> = {};
   if (storeId || current.file_search) wanted.file_search = { vector_store_ids: storeId ? [storeId] : [] };

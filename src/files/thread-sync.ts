@@ -6,7 +6,7 @@ import { findThread, saveThreadFiles } from "../db/threads";
 import { mergeWarnings } from "../conversion/warnings";
 import { SourceGone } from "../client/errors";
 import type { SyncStarted } from "./assistant-sync";
-import { attachMissing, ensureLiveStore, liveFiles, type FilesDeps } from "./vector-store";
+import { attachMissing, ensureLiveStore, liveFiles, searchFilesOnTarget, storesOnTarget, type FilesDeps } from "./vector-store";
 
 /** One page of the v1 MessageFiles scan: a message list, a file list per message, and the saved progress. */
 const SCAN_PAGE_COST = 1 + 100 + 1;
@@ -23,11 +23,11 @@ export async function syncThreadFiles(deps: FilesDeps, threadId: string): Promis
   const row = await findThread(db, threadId);
   if (row?.status !== "migrated") return { vectorStoreId: null, batches: [] };
   const attached = row.attachedFiles ?? noAttachedFiles();
-  const candidates = row.toolResources?.file_search?.vector_store_ids ?? [];
   const warnings: MigrationWarning[] = [];
+  const candidates = storesOnTarget(deps, row.toolResources?.file_search?.vector_store_ids ?? [], warnings);
   const v1Files = await v1MessageFiles(deps, row, warnings);
   if (v1Files === null) return null;
-  const searchFiles = [...new Set([...attached.file_search, ...v1Files])];
+  const searchFiles = await searchFilesOnTarget(deps, [...new Set([...attached.file_search, ...v1Files])], warnings);
 
   const owner = { id: threadId, name: `${threadId} (ferry)`, metadataKey: "assistants_thread_id" as const };
   const vectorStoreId = await ensureLiveStore(deps, owner, candidates, searchFiles.length > 0);

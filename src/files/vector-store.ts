@@ -15,6 +15,8 @@ export interface FilesDeps {
   /** Assistants and the v1 file lists are read from the source; stores and files live on the target. */
   source: AssistantsApi;
   target: OpenAITarget;
+  /** The source's files live on another host: ferry copies no file, store or id the target does not hold (contract §6.1). */
+  filesElsewhere: boolean;
   now: () => number;
 }
 
@@ -154,12 +156,33 @@ function ingestError(f: VectorStoreFile): StoredError {
   return f.last_error ? { code: f.last_error.code, message: f.last_error.message } : { code: f.status, message: `file ingestion ended ${f.status}` };
 }
 
-/** Code-interpreter files that still exist; the others are dropped with a warning. */
+/** The files the target holds (one read each); the others are dropped with a warning. */
 export async function liveFiles(deps: FilesDeps, fileIds: readonly string[], warnings: MigrationWarning[]): Promise<string[]> {
   const live: string[] = [];
   for (const id of new Set(fileIds)) {
     if (await deps.target.fileExists(id)) live.push(id);
+    else if (deps.filesElsewhere) warnings.push({ code: "file_not_on_target", detail: `file ${id} is not on the target host; it was left out` });
     else warnings.push({ code: "file_missing", detail: `file ${id} no longer exists; it was left out` });
   }
   return live;
+}
+
+/**
+ * The file-search files to attach. On the same host every one is attached and the API's refusal
+ * of a deleted one is recorded; from another host only those the target holds, the rest reported.
+ */
+export const searchFilesOnTarget = (deps: FilesDeps, fileIds: readonly string[], warnings: MigrationWarning[]): Promise<readonly string[]> =>
+  deps.filesElsewhere ? liveFiles(deps, fileIds, warnings) : Promise.resolve(fileIds);
+
+/**
+ * The owner's vector stores as the source names them, to look for on the target: none from another
+ * host, whose store ids mean nothing there (reported, since ferry copies no store across hosts).
+ */
+export function storesOnTarget(deps: FilesDeps, storeIds: readonly string[], warnings: MigrationWarning[]): readonly string[] {
+  if (!deps.filesElsewhere || !storeIds.length) return storeIds;
+  warnings.push({
+    code: "vector_store_not_on_target",
+    detail: `vector store ${storeIds.join(", ")} lives on the source host; ferry copies no store across hosts, only files the target already holds`,
+  });
+  return [];
 }

@@ -37,6 +37,10 @@ const OBJECTS: { [K in Kind]: MessageObject<K> } = {
     recordError: (db, m, error) => recordRunError(db, m.run_id, error),
     fail: (db, m) => failRun(db, m.run_id),
   },
+  discover_threads: {
+    recordError: (db, m, error) => recordRunError(db, m.run_id, error),
+    fail: (db, m) => failRun(db, m.run_id),
+  },
   discover_assistants: {
     recordError: async (db, m, error) => (m.run_id ? recordRunError(db, m.run_id, error) : undefined),
     fail: async (db, m) => (m.run_id ? failRun(db, m.run_id) : undefined),

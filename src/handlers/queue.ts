@@ -1,6 +1,7 @@
 import { fanOutPage } from "../backfill/backfill";
+import { discoverThreads } from "../backfill/thread-discovery";
 import type { Budget } from "../client/budget";
-import { CallFailure, describeFailure, RateLimited } from "../client/errors";
+import { CallFailure, describeFailure, EntraRefused, RateLimited } from "../client/errors";
 import { ConfigInvalid, readConfig } from "../config";
 import { createDb, type Database } from "../db/client";
 import { increment } from "../db/counters";
@@ -16,7 +17,7 @@ import { queueFollowUps } from "../migration/follow-ups";
 import { migrationsQueue, QueueMessage, type MigrationsQueue } from "../queue/messages";
 import { redeliverySeconds } from "../retry";
 import { recordFailedDelivery } from "./message-objects";
-import { filesDeps, ingestDeps, invocationBudget, migrationDeps } from "./wiring";
+import { discoveryDeps, filesDeps, ingestDeps, invocationBudget, migrationDeps } from "./wiring";
 
 /** What becomes of one queue message. */
 export type Disposition = { ack: true } | { retry: true; delaySeconds: number };
@@ -63,6 +64,9 @@ async function handle(message: QueueMessage, env: Env, db: Database, queue: Migr
   switch (message.type) {
     case "backfill_page":
       await fanOutPage(db, queue, message.run_id, message.after, Date.now());
+      return ACK;
+    case "discover_threads":
+      await discoverThreads(discoveryDeps(env, budget), queue, message);
       return ACK;
     case "discover_assistants":
       await discoverAssistants(filesDeps(env, budget), queue, message);
@@ -112,7 +116,8 @@ export function configOrNull(env: Env) {
   }
 }
 
-const failureCode = (err: unknown) => (err instanceof RateLimited ? "rate_limited" : err instanceof CallFailure ? "openai_unavailable" : "internal_error");
+const failureCode = (err: unknown) =>
+  err instanceof RateLimited ? "rate_limited" : err instanceof EntraRefused ? "entra_refused" : err instanceof CallFailure ? "openai_unavailable" : "internal_error";
 
 async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -1,5 +1,6 @@
 import { startBackfill } from "../backfill/backfill";
 import { createDb } from "../db/client";
+import { takeStalledDiscovery } from "../db/discovery";
 import { claimStalledExports } from "../db/exports";
 import { markDrainedRuns } from "../db/runs";
 import { findStalledThreads, markEnqueued } from "../db/threads";
@@ -7,6 +8,7 @@ import { forgetDeliveriesBefore } from "../db/webhooks";
 import { migrationsQueue } from "../queue/messages";
 import { sendAll } from "../queue/send";
 import { configOrNull } from "./queue";
+import { sourceKey } from "./wiring";
 
 /** The crons in wrangler.toml, by what they do. */
 export const NIGHTLY_BACKFILL = "0 3 * * *";
@@ -33,6 +35,9 @@ export async function onSchedule(controller: ScheduledController, env: Env): Pro
       await markEnqueued(db, stalled, now);
       const exports = await claimStalledExports(db, now, EXPORT_STALL_MS, STALLED_PER_SWEEP);
       await sendAll(queue, exports.map((export_id) => ({ type: "ingest_export", export_id })));
+      // A thread listing whose Worker died between moving its cursor and sending the next page.
+      const listing = await takeStalledDiscovery(db, sourceKey(env), now);
+      if (listing?.runId) await queue.send({ type: "discover_threads", run_id: listing.runId, after: listing.cursor });
       await forgetDeliveriesBefore(db, now - WEBHOOK_MEMORY_MS);
       await markDrainedRuns(db, now);
       return;

@@ -1,10 +1,11 @@
 import { Budget } from "../client/budget";
 import { CallCore } from "../client/call";
-import { sdkClient } from "../client/sdk";
+import { connectSide } from "../client/sdk";
 import { type Config, readConfig } from "../config";
 import { readAssistantTools, saveAssistantTools } from "../db/assistants";
 import { createDb, type Database } from "../db/client";
 import type { ThreadRow } from "../db/schema";
+import type { DiscoveryDeps } from "../backfill/thread-discovery";
 import type { IngestDeps } from "../ingest/ingest";
 import type { FilesDeps } from "../files/vector-store";
 import type { Connection, MigrationDeps } from "../migration/engine";
@@ -27,12 +28,12 @@ function connect(env: Env, budget: Budget, fence?: () => Promise<void>, tools = 
   const config = readConfig(env);
   const core = new CallCore(budget, fence);
   return {
-    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs), tools),
+    source: new AssistantsApi(connectSide(config.source, config.requestTimeoutMs, core), tools),
     target: target(config, core),
   };
 }
 
-const target = (config: Config, core: CallCore) => new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs));
+const target = (config: Config, core: CallCore) => new OpenAITarget(connectSide(config.target, config.requestTimeoutMs, core));
 
 /**
  * An exported thread is read from the EXPORTS bucket (contract §6.2), within the same budget and
@@ -49,10 +50,10 @@ function connectExport(env: Env, budget: Budget, row: ThreadRow, fence: () => Pr
   };
 }
 
-const readingOptions = (config: Config): ReadOptions => ({
-  toolCalls: config.toolCalls,
-  filesElsewhere: new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host,
-});
+/** The source's files live on another host than the target's: each one is looked for on the target before it is named or copied (contract §6.1). */
+const filesElsewhere = (config: Config) => new URL(config.source.baseUrl).host !== new URL(config.target.baseUrl).host;
+
+const readingOptions = (config: Config): ReadOptions => ({ toolCalls: config.toolCalls, filesElsewhere: filesElsewhere(config) });
 
 /** Each assistant's tools, read once and kept in D1 (MIGRATE_TOOL_CALLS=auto). */
 const assistantTools = (db: Database): AssistantToolsCache => ({
@@ -82,9 +83,16 @@ export function previewDeps(env: Env, budget: Budget, row?: ThreadRow): PreviewD
 
 export function filesDeps(env: Env, budget: Budget): FilesDeps {
   const { source, target } = connect(env, budget);
-  return { db: createDb(env.DB), budget, source, target, now: Date.now };
+  return { db: createDb(env.DB), budget, source, target, filesElsewhere: filesElsewhere(readConfig(env)), now: Date.now };
 }
 
 export function ingestDeps(env: Env, budget: Budget): IngestDeps {
   return { db: createDb(env.DB), bucket: env.EXPORTS, queue: migrationsQueue(env), budget, now: Date.now };
 }
+
+export function discoveryDeps(env: Env, budget: Budget): DiscoveryDeps {
+  return { db: createDb(env.DB), source: connect(env, budget).source, sourceKey: sourceKey(env), now: Date.now };
+}
+
+/** Which source this deployment reads: each source's thread listing is kept apart (a changed ASSISTANTS_BASE_URL lists anew). */
+export const sourceKey = (env: Env): string => readConfig(env).source.baseUrl;

@@ -1,5 +1,5 @@
 import { type Budget, BudgetExhausted } from "../client/budget";
-import { AmbiguousWrite, CallFailure, describeFailure, RateLimited, Rejected, SourceGone } from "../client/errors";
+import { AmbiguousWrite, CallFailure, describeFailure, EntraRefused, RateLimited, Rejected, SourceGone } from "../client/errors";
 import { blamedFile } from "../conversion/file-references";
 import { type AttachedFiles, collectAttachments, noAttachedFiles } from "../conversion/tool-resources";
 import { type ConversationItem, MAX_ITEMS_PER_WRITE, type MigrationWarning } from "../conversion/types";
@@ -335,6 +335,8 @@ const STOP_RULES: [abstract new (...args: never[]) => unknown, StopRule][] = [
   [MessageInProgress, { kind: "retry_later", status: "migrating", code: null, failure: false, delay: () => IN_PROGRESS_RETRY_S }],
   [SourceGone, { kind: "source_unavailable", status: "source_unavailable", code: "source_unavailable", failure: true, delay: daily }],
   [CheckpointLost, { kind: "failed", status: "failed", code: "checkpoint_lost", failure: true, delay: daily }],
+  // Counted as failed, not source_unavailable: the thread can still migrate once an operator fixes the app.
+  [EntraRefused, { kind: "failed", status: "failed", code: "entra_refused", failure: true, delay: daily }],
   [Rejected, { kind: "failed", status: "failed", code: "openai_rejected", failure: true, delay: daily }],
   [ConversationDiverged, { kind: "failed", status: "failed", code: "conversation_diverged", failure: true, delay: daily }],
   [RateLimited, { kind: "retry_later", status: "migrating", code: "rate_limited", failure: true, delay: (err) => (err as RateLimited).retryAfter }],

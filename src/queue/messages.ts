@@ -9,6 +9,12 @@ export const QueueMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("continue_thread"), thread_id: z.string().regex(THREAD_ID) }),
   /** Enqueue the next page of a backfill run's threads, after `after` in id order. */
   z.object({ type: z.literal("backfill_page"), run_id: z.string().min(1).max(64), after: z.string().regex(THREAD_ID).nullable() }),
+  /**
+   * List the next page of the source's threads after `after`, register them and enqueue their
+   * migrations for the backfill run `run_id` (contract §6.1). Without `after`: the run's first
+   * page, where the source's last listing stopped.
+   */
+  z.object({ type: z.literal("discover_threads"), run_id: z.string().min(1).max(64), after: z.string().regex(THREAD_ID).nullable().optional() }),
   /** List the next page of the source's assistants and enqueue a sync for each (for the backfill run `run_id`). */
   z.object({ type: z.literal("discover_assistants"), run_id: z.string().min(1).max(64).optional(), after: z.string().regex(ASSISTANT_ID).nullable() }),
   /** Keep an assistant's files in a live vector store and export its prompt spec. */

@@ -3,6 +3,7 @@ import type { ConversationItem as ApiItem, ConversationItemList } from "openai/r
 import type { VectorStoreFile } from "openai/resources/vector-stores/files";
 import { type CallCore, cursor } from "../client/call";
 import { Rejected } from "../client/errors";
+import { betaHeader, type Side } from "../client/sdk";
 import type { ConversationItem } from "../conversion/types";
 import type { ConversationTarget } from "./types";
 
@@ -12,12 +13,18 @@ import type { ConversationTarget } from "./types";
  */
 const asInputItems = (items: ConversationItem[]) => items as unknown as Parameters<OpenAI["conversations"]["items"]["create"]>[1]["items"];
 
-/** The Responses-era API ferry writes to: conversations, files and vector stores. */
+/** The Responses-era API ferry writes to: conversations, files and vector stores (OpenAI, or Azure OpenAI's v1 API). */
 export class OpenAITarget implements ConversationTarget {
-  constructor(
-    private readonly core: CallCore,
-    private readonly client: OpenAI,
-  ) {}
+  private readonly core: CallCore;
+  private readonly client: OpenAI;
+  /** Vector-store calls carry the host's `OpenAI-Beta` header, or none. */
+  private readonly options: OpenAI.RequestOptions;
+
+  constructor(side: Side) {
+    this.core = side.core;
+    this.client = side.client;
+    this.options = betaHeader(side);
+  }
 
   async getFilename(fileId: string): Promise<string | null> {
     return this.ifExists(async () => (await this.core.call("read", () => this.client.files.retrieve(fileId))).filename);
@@ -47,19 +54,19 @@ export class OpenAITarget implements ConversationTarget {
 
   /** Whether the store still exists (expired and deleted ones are gone). */
   async vectorStoreAlive(vectorStoreId: string): Promise<boolean> {
-    const alive = await this.ifExists(async () => (await this.core.call("read", () => this.client.vectorStores.retrieve(vectorStoreId))).status !== "expired");
+    const alive = await this.ifExists(async () => (await this.core.call("read", () => this.client.vectorStores.retrieve(vectorStoreId, this.options))).status !== "expired");
     return alive === true;
   }
 
   async createVectorStore(name: string, metadata: Record<string, string>): Promise<string> {
-    return (await this.core.call("write", () => this.client.vectorStores.create({ name, metadata }))).id;
+    return (await this.core.call("write", () => this.client.vectorStores.create({ name, metadata }, this.options))).id;
   }
 
   /** Finds a store by a metadata value among those created since `since` (newest first). */
   async findVectorStore(key: string, value: string, since: number): Promise<string | null> {
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const list = await this.core.call("read", () => this.client.vectorStores.list({ order: "desc", limit: 100, ...cursor(after) }));
+      const list = await this.core.call("read", () => this.client.vectorStores.list({ order: "desc", limit: 100, ...cursor(after) }, this.options));
       const found = list.data.find((s) => (s.metadata as Record<string, string> | null)?.[key] === value);
       if (found) return found.id;
       const last = list.data.at(-1);
@@ -71,22 +78,22 @@ export class OpenAITarget implements ConversationTarget {
 
   /** Every file the store holds, with its ingestion status. */
   listVectorStoreFiles(vectorStoreId: string): Promise<VectorStoreFile[]> {
-    return this.core.allPages((after) => this.client.vectorStores.files.list(vectorStoreId, { limit: 100, ...cursor(after) }));
+    return this.core.allPages((after) => this.client.vectorStores.files.list(vectorStoreId, { limit: 100, ...cursor(after) }, this.options));
   }
 
   /** Attaches up to 2,000 files; attaching a file the store already holds does not duplicate it. */
   async createFileBatch(vectorStoreId: string, fileIds: string[]): Promise<string> {
-    return (await this.core.call("write", () => this.client.vectorStores.fileBatches.create(vectorStoreId, { file_ids: fileIds }))).id;
+    return (await this.core.call("write", () => this.client.vectorStores.fileBatches.create(vectorStoreId, { file_ids: fileIds }, this.options))).id;
   }
 
   getFileBatch(vectorStoreId: string, batchId: string) {
-    return this.core.call("read", () => this.client.vectorStores.fileBatches.retrieve(batchId, { vector_store_id: vectorStoreId }));
+    return this.core.call("read", () => this.client.vectorStores.fileBatches.retrieve(batchId, { vector_store_id: vectorStoreId }, this.options));
   }
 
   /** The batch's files that ended `filter` (failed or cancelled), every page. */
   listBatchFiles(vectorStoreId: string, batchId: string, filter: "failed" | "cancelled"): Promise<VectorStoreFile[]> {
     return this.core.allPages((after) =>
-      this.client.vectorStores.fileBatches.listFiles(batchId, { vector_store_id: vectorStoreId, filter, limit: 100, ...cursor(after) }),
+      this.client.vectorStores.fileBatches.listFiles(batchId, { vector_store_id: vectorStoreId, filter, limit: 100, ...cursor(after) }, this.options),
     );
   }
 

@@ -294,6 +294,11 @@ export interface components {
             enqueued: number;
             fan_out_done_at: string | null;
             drained_at: string | null;
+            /** @description Why its fan-out or a listing of the source failed (the next run starts over) */
+            error: {
+                code: string;
+                message: string;
+            } | null;
         };
         MigrationStatus: {
             /** @enum {string} */
@@ -340,6 +345,37 @@ export interface components {
                 failed: number;
             };
             last_backfill: components["schemas"]["BackfillRun"] & (Record<string, never> | null);
+            /** @description Where threads are read from; its shutdown is `shutdown_at` */
+            source: {
+                base_url: string;
+                /** @enum {string} */
+                auth: "bearer" | "api-key" | "entra";
+                api_version: string | null;
+                /** @description The backfill's listing of the source's threads; null until one ran */
+                thread_discovery: {
+                    /** @enum {string} */
+                    status: "listing" | "listed" | "refused";
+                    /** @description Threads its listings have listed (and registered), each once */
+                    listed: number;
+                    /** @description Why the source refused to list (status `refused`: it is not asked again) */
+                    error: {
+                        code: string;
+                        message: string;
+                    } | null;
+                    updated_at: string;
+                } | null;
+            };
+            /** @description The newest failed or source_unavailable thread and why: a setting the source refuses shows here first */
+            last_failure: {
+                thread_id: string;
+                /** @enum {string} */
+                status: "pending" | "migrating" | "migrated" | "failed" | "source_unavailable";
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+                at: string;
+            } | null;
             dead_lettered: number;
             malformed_messages: number;
         };

@@ -6,30 +6,34 @@ export class WorkerDied extends Error {
   }
 }
 
-export function dyingD1(d1: D1Database, diesAtStatement: number): { db: D1Database; statements: () => number } {
+/**
+ * `diesAt`: the statement number to die at, or the first statement whose SQL matches (a batch
+ * counts as one statement and matches nothing).
+ */
+export function dyingD1(d1: D1Database, diesAt: number | RegExp): { db: D1Database; statements: () => number } {
   let count = 0;
-  const check = () => {
+  const check = (sql: string | null) => {
     count++;
-    if (count >= diesAtStatement) throw new WorkerDied();
+    if (typeof diesAt === "number" ? count >= diesAt : sql !== null && diesAt.test(sql)) throw new WorkerDied();
   };
   const db = new Proxy(d1, {
     get(target, prop) {
       if (prop === "prepare") {
-        return (sql: string) => wrapRun(target.prepare(sql));
+        return (sql: string) => wrapRun(target.prepare(sql), sql);
       }
-      if (prop === "batch") return (statements: D1PreparedStatement[]) => (check(), target.batch(statements));
+      if (prop === "batch") return (statements: D1PreparedStatement[]) => (check(null), target.batch(statements));
       const value = Reflect.get(target, prop);
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
   // Bound or not, a statement counts when it runs.
-  const wrapRun = (stmt: D1PreparedStatement): D1PreparedStatement =>
+  const wrapRun = (stmt: D1PreparedStatement, sql: string): D1PreparedStatement =>
     new Proxy(stmt, {
       get(s, p) {
         const value = Reflect.get(s, p);
         if (typeof value !== "function") return value;
-        if (p === "bind") return (...args: unknown[]) => wrapRun(value.apply(s, args));
-        if (p === "run" || p === "all" || p === "first" || p === "raw") return (...args: unknown[]) => (check(), value.apply(s, args));
+        if (p === "bind") return (...args: unknown[]) => wrapRun(value.apply(s, args), sql);
+        if (p === "run" || p === "all" || p === "first" || p === "raw") return (...args: unknown[]) => (check(sql), value.apply(s, args));
         return value.bind(s);
       },
     });

@@ -6,7 +6,7 @@ import type { ConfigPatch, RunSpec } from "../../fake-openai";
 
 const base = () => inject("fakeOpenAIUrl");
 
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base()}/__control${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },

@@ -80,6 +80,7 @@ export const presentRun = (run: BackfillRunRow): BackfillRun => ({
   enqueued: run.enqueued,
   fan_out_done_at: iso(run.fanOutDoneAt),
   drained_at: iso(run.drainedAt),
+  error: run.error,
 });
 
 export const presentExport = (row: ExportRow): Export => ({

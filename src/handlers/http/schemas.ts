@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ASSISTANT_ID, EXPORT_ID, THREAD_ID } from "../../ids";
-import { ASSISTANT_STATUSES, BACKFILL_TRIGGERS, EXPORT_STATUSES, FILES_STATUSES, THREAD_SOURCES, THREAD_STATUSES } from "../../db/schema";
+import { AUTH_MODES } from "../../config";
+import { ASSISTANT_STATUSES, BACKFILL_TRIGGERS, DISCOVERY_STATUSES, EXPORT_STATUSES, FILES_STATUSES, THREAD_SOURCES, THREAD_STATUSES } from "../../db/schema";
 import { ERROR_TYPES } from "./errors";
 
 /** Marks a validation issue as a malformed id, answered as 400 invalid_id (contract §2). */
@@ -38,6 +39,9 @@ export const ApiErrorSchema = z
   })
   .openapi("Error");
 
+/** An error ferry recorded on an object: what answered and what it said. */
+const StoredError = z.object({ code: z.string(), message: z.string() });
+
 export const Warning = z
   .object({ code: z.string(), message_id: z.string().optional(), detail: z.string() })
   .openapi("MigrationWarning");
@@ -65,7 +69,7 @@ export const ThreadMigration = z
       .enum(FILES_STATUSES)
       .nullable()
       .openapi({ description: "null until the thread's stores and files were checked; then `tool_resources` names only live ones" }),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    error: StoredError.nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
     migrated_at: Timestamp,
@@ -121,7 +125,7 @@ export const AssistantMigration = z
       .openapi({ description: "model, instructions, tools, temperature, top_p and text.format, ready to spread into responses.create" }),
     sources: z.record(z.string(), z.string()).nullable().openapi({ description: "What each source of the assistant's files answered" }),
     warnings: z.array(Warning),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    error: StoredError.nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
     synced_at: Timestamp,
@@ -163,6 +167,7 @@ export const BackfillRun = z
     enqueued: z.number().int(),
     fan_out_done_at: z.string().nullable(),
     drained_at: z.string().nullable(),
+    error: StoredError.nullable().openapi({ description: "Why its fan-out or a listing of the source failed (the next run starts over)" }),
   })
   .openapi("BackfillRun");
 export type BackfillRun = z.infer<typeof BackfillRun>;
@@ -184,6 +189,26 @@ export const MigrationStatus = z
     assistants: z.object({ total: Count, pending: Count, ingesting: Count, synced: Count, failed: Count, source_unavailable: Count }),
     files: z.object({ total: Count, in_progress: Count, completed: Count, failed: Count }).openapi({ description: "Files ferry keeps in assistants' and threads' vector stores" }),
     last_backfill: BackfillRun.nullable(),
+    source: z
+      .object({
+        base_url: z.string(),
+        auth: z.enum(AUTH_MODES),
+        api_version: z.string().nullable(),
+        thread_discovery: z
+          .object({
+            status: z.enum(DISCOVERY_STATUSES),
+            listed: Count.openapi({ description: "Threads its listings have listed (and registered), each once" }),
+            error: StoredError.nullable().openapi({ description: "Why the source refused to list (status `refused`: it is not asked again)" }),
+            updated_at: z.string(),
+          })
+          .nullable()
+          .openapi({ description: "The backfill's listing of the source's threads; null until one ran" }),
+      })
+      .openapi({ description: "Where threads are read from; its shutdown is `shutdown_at`" }),
+    last_failure: z
+      .object({ thread_id: z.string(), status: z.enum(THREAD_STATUSES), error: StoredError.nullable(), at: z.string() })
+      .nullable()
+      .openapi({ description: "The newest failed or source_unavailable thread and why: a setting the source refuses shows here first" }),
     dead_lettered: Count,
     malformed_messages: Count,
   })
@@ -219,3 +244,4 @@ export const Export = z
   })
   .openapi("Export");
 export type Export = z.infer<typeof Export>;
+export type MigrationStatus = z.infer<typeof MigrationStatus>;
