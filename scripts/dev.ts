@@ -167,7 +167,24 @@ function printBanner(base: string, token: string): void {
 async function runDemo(base: string, token: string): Promise<void> {
   console.log("[dev] --demo: migrating the demo threads through ferry's API");
   for (const id of DEMO_THREAD_IDS) await migrateAndShow(base, token, id);
+  await continueToolsDemo(base, token);
   await showConversations();
+}
+
+/**
+ * The demo thread with tool history, continued as an app now would: responses.create on its
+ * conversation, which the (fake) API accepts only if every function call kept its output.
+ */
+async function continueToolsDemo(base: string, token: string): Promise<void> {
+  const thread = (await (await fetch(`${base}/v1/threads/thread_demo_tools`, { headers: { Authorization: `Bearer ${token}` } })).json()) as ThreadMigration;
+  if (!thread.conversation_id) return;
+  const res = await fetch(`${fake!.url}/v1/responses`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${FAKE_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o", conversation: thread.conversation_id, input: "Did the booking go through?" }),
+  });
+  const answer = (await res.json()) as { output?: { content: { text: string }[] }[]; error?: { message: string } };
+  console.log(`[dev] responses.create on thread_demo_tools' conversation: HTTP ${res.status} → ${answer.output?.[0]?.content[0]?.text ?? answer.error?.message}`);
 }
 
 /** Migrates one thread via the API; a 202 means the queue finishes it, so poll the lookup. */
