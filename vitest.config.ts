@@ -6,6 +6,8 @@ import { DEMO_WEBHOOK_SECRET } from "./scripts/demo-secrets.ts";
 // Tools that need Node (the OpenAPI validator compiles with eval, which workerd forbids; the client
 // generator uses Node's built-ins) run in their own project; everything else runs inside workerd.
 const NODE_TESTS = "test/node/**";
+// End-to-end tests drive ferry under `wrangler dev` over HTTP from Node, as a user would.
+const E2E_FILES = "test/e2e/**";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -36,7 +38,7 @@ export default defineConfig(async () => {
     ],
     test: {
       name: "workers",
-      exclude: [...configDefaults.exclude, NODE_TESTS],
+      exclude: [...configDefaults.exclude, NODE_TESTS, E2E_FILES],
       globalSetup: ["./test/global-setup.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
       fileParallelism: false, // one fake OpenAI server serves every file
@@ -47,5 +49,16 @@ export default defineConfig(async () => {
   // The app embeds migrations/*.sql as text (wrangler.toml [[rules]]); Node gets them the same way.
   const sqlAsText = { name: "sql-as-text", transform: (code: string, id: string) => (id.endsWith(".sql") ? `export default ${JSON.stringify(code)};` : undefined) };
   const node = { plugins: [sqlAsText], test: { name: "node", include: [NODE_TESTS], environment: "node" } };
-  return { test: { projects: [workers, node] } };
+  const e2e = {
+    test: {
+      name: "e2e",
+      include: ["test/e2e/**/*.test.ts"],
+      environment: "node",
+      globalSetup: ["./test/e2e/global-setup.ts"],
+      fileParallelism: false, // one ferry and one fake serve every file, and its counts are global
+      testTimeout: 120_000,
+      hookTimeout: 180_000, // wrangler dev's first build
+    },
+  };
+  return { test: { projects: [workers, node, e2e] } };
 });
