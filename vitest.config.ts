@@ -8,6 +8,8 @@ import { DEMO_WEBHOOK_SECRET } from "./scripts/demo-secrets.ts";
 // Tools that need Node (the OpenAPI validator compiles with eval, which workerd forbids; the client
 // generator uses Node's built-ins) run in their own project; everything else runs inside workerd.
 const NODE_TESTS = "test/node/**";
+// End-to-end tests drive ferry under `wrangler dev` over HTTP from Node, as a user would.
+const E2E_FILES = "test/e2e/**";
 /** wrangler.toml's Text [[rules]], as one pattern. */
 const TEXT_MODULES = /(\.sql|\.browser\.js|\.css|\.svg|\/swagger-ui-bundle\.js)$/;
 
@@ -40,7 +42,7 @@ export default defineConfig(async () => {
     ],
     test: {
       name: "workers",
-      exclude: [...configDefaults.exclude, NODE_TESTS],
+      exclude: [...configDefaults.exclude, NODE_TESTS, E2E_FILES],
       globalSetup: ["./test/global-setup.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
       fileParallelism: false, // one fake OpenAI server serves every file
@@ -62,5 +64,16 @@ export default defineConfig(async () => {
     load: (id) => (id.endsWith(TEXT) ? `export default ${JSON.stringify(readFileSync(id.slice(0, -TEXT.length), "utf8"))};` : null),
   };
   const node = { plugins: [textModules], test: { name: "node", include: [NODE_TESTS], environment: "node" } };
-  return { test: { projects: [workers, node] } };
+  const e2e = {
+    test: {
+      name: "e2e",
+      include: ["test/e2e/**/*.test.ts"],
+      environment: "node",
+      globalSetup: ["./test/e2e/global-setup.ts"],
+      fileParallelism: false, // one ferry and one fake serve every file, and its counts are global
+      testTimeout: 120_000,
+      hookTimeout: 180_000, // wrangler dev's first build
+    },
+  };
+  return { test: { projects: [workers, node, e2e] } };
 });

@@ -12,6 +12,7 @@ import type { ThreadMigration } from "../src/handlers/http/schemas";
 import type { MigrationStatus } from "../src/handlers/http/schemas";
 import { DEMO_ENTRA_APP, DEMO_WEBHOOK_SECRET } from "./demo-secrets";
 import { applyMigrations, fakeVars, freePort, portFree, startWranglerDev, stopAll } from "./local-ferry";
+import { migrateThread } from "./migrate-thread";
 
 const HELP = `Usage: npm run dev [-- --demo | --azure | --real | --help]
 
@@ -187,17 +188,13 @@ async function continueToolsDemo(base: string, token: string): Promise<void> {
   console.log(`[dev] responses.create on thread_demo_tools' conversation: HTTP ${res.status} → ${answer.output?.[0]?.content[0]?.text ?? answer.error?.message}`);
 }
 
-/** Migrates one thread via the API; a 202 means the queue finishes it, so poll the lookup. */
 async function migrateAndShow(base: string, token: string, id: string): Promise<void> {
-  const headers = { Authorization: `Bearer ${token}` };
-  const res = await fetch(`${base}/v1/threads/${id}/migrate`, { method: "POST", headers });
-  let body = (await res.json()) as ThreadMigration;
-  const deadline = Date.now() + 60_000;
-  while (res.status === 202 && ["pending", "migrating"].includes(body.status) && Date.now() < deadline && !stopping) {
-    await sleep(1000);
-    body = (await (await fetch(`${base}/v1/threads/${id}`, { headers })).json()) as ThreadMigration;
+  try {
+    const { httpStatus, thread } = await migrateThread(base, token, id, { stopped: () => stopping });
+    console.log(`[dev] ${id}: HTTP ${httpStatus} → ${summary(thread)}`);
+  } catch (err) {
+    console.log(`[dev] ${id}: ${(err as Error).message}`); // the demo goes on with the other threads
   }
-  console.log(`[dev] ${id}: HTTP ${res.status} → ${summary(body)}`);
 }
 
 function summary(t: ThreadMigration): string {
