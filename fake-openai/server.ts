@@ -13,6 +13,7 @@ import { ApiError, invalid, notFound, serverFault } from "./errors";
 import { pickFault } from "./faults";
 import { fileRoutes } from "./files";
 import { ingestionRoutes } from "./ingestion";
+import { rateLimitGate } from "./rate-limit";
 import { matcher, type Call, type Ctx, type Gate } from "./routes";
 import type { Obj } from "./schema";
 import { seedDemo } from "./seed";
@@ -32,7 +33,7 @@ const match = matcher([
 ]);
 
 /** Checks every /v1 call passes, in this order, before an unknown route answers 404. */
-const GATES: Gate[] = [bearerAuth, assistantsGate];
+const GATES: Gate[] = [bearerAuth, rateLimitGate, assistantsGate];
 
 export interface FakeOpenAIOptions {
   port?: number;

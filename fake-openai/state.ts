@@ -11,6 +11,7 @@ import { compileRules, prng, type ActiveRule, type FaultRule } from "./faults";
 import { FileStore, type FileSpec } from "./files";
 import type { IngestError } from "./ingestion";
 import type { ListQuery, Page } from "./pagination";
+import { RateLimiter } from "./rate-limit";
 import { seedDemo } from "./seed";
 import { ThreadStore, type ThreadMessage, type ThreadSpec } from "./threads";
 import { VectorStoreStore, type VectorStoreSnapshot, type VectorStoreSpec } from "./vector-stores";
@@ -22,6 +23,7 @@ export class FakeState {
   conversations!: ConversationStore;
   assistants!: AssistantStore;
   vectorStores!: VectorStoreStore;
+  rateLimiter!: RateLimiter;
   readonly calls = new CallLog();
   private rules: ActiveRule[] = [];
   config!: FakeConfig;
@@ -41,6 +43,7 @@ export class FakeState {
     this.conversations = new ConversationStore();
     this.assistants = new AssistantStore();
     this.vectorStores = new VectorStoreStore(this.files, () => this.config.ingest);
+    this.rateLimiter = new RateLimiter();
     this.rules = [];
     this.calls.clear();
     if (opts.seed === "demo") seedDemo(this);
