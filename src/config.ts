@@ -22,6 +22,16 @@ export interface Config {
   queueConcurrency: number;
   /** Per-call timeout; a lease always outlives it, so a stale holder's write cannot land after a takeover. */
   requestTimeoutMs: number;
+  pacing: PacingConfig;
+}
+
+/** Contract §7.1: call permits per side, shared by every invocation. */
+export interface PacingConfig {
+  /** OPENAI_MAX_RPM / ASSISTANTS_MAX_RPM; null leaves the side unpaced (no pacer is ever asked). */
+  target: number | null;
+  source: number | null;
+  /** BACKFILL_SHARE: the most of a side's rate the backfill may take while lazy work wants the rest. */
+  backfillShare: number;
 }
 
 export const TOOL_CALLS_MODES = ["auto", "always", "never"] as const;
@@ -35,6 +45,9 @@ export interface OptionalVars {
   QUEUE_SUBREQUEST_BUDGET?: string;
   OPENAI_TIMEOUT_MS?: string;
   QUEUE_CONCURRENCY?: string;
+  OPENAI_MAX_RPM?: string;
+  ASSISTANTS_MAX_RPM?: string;
+  BACKFILL_SHARE?: string;
 }
 type Vars = Env & OptionalVars;
 
@@ -91,6 +104,11 @@ function parse(env: Vars): Config | ConfigInvalid {
     queueBudget: read.positiveInt("QUEUE_SUBREQUEST_BUDGET", 900),
     queueConcurrency: read.positiveInt("QUEUE_CONCURRENCY", 6),
     requestTimeoutMs: read.positiveInt("OPENAI_TIMEOUT_MS", 20_000),
+    pacing: {
+      target: read.positiveInt("OPENAI_MAX_RPM", null),
+      source: read.positiveInt("ASSISTANTS_MAX_RPM", null),
+      backfillShare: read.fraction("BACKFILL_SHARE", 0.8),
+    },
   };
   return problems.length ? new ConfigInvalid(problems) : config;
 }
@@ -129,11 +147,19 @@ class Reader {
     return date;
   }
 
-  positiveInt(name: keyof Vars, fallback: number): number {
+  positiveInt<T extends number | null>(name: keyof Vars, fallback: T): number | T {
     const raw = this.raw(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
     return Number.isInteger(n) && n > 0 ? n : this.refuse(name, `'${raw}' is not a positive whole number`, fallback);
+  }
+
+  /** A share: more than 0 (none would starve its side), at most 1. */
+  fraction(name: keyof Vars, fallback: number): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    return n > 0 && n <= 1 ? n : this.refuse(name, `'${raw}' is not a number above 0 and at most 1`, fallback);
   }
 
   oneOf<T extends string>(name: keyof Vars, allowed: readonly T[], fallback: T): T {
