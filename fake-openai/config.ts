@@ -27,7 +27,7 @@ export interface FakeConfig {
 export type ConfigPatch = Partial<Omit<FakeConfig, "random" | "ingest" | "rateLimit">> & {
   random?: Partial<RandomFaults>;
   ingest?: Partial<IngestConfig>;
-  rateLimit?: { requests: number; windowMs?: number } | null;
+  rateLimit?: { requests: number; windowMs?: number; keys?: string[] } | null;
 };
 
 /** What a reset goes back to; keys and latency are the ones the fake was started with. */

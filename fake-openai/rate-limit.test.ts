@@ -27,6 +27,15 @@ it("admits N calls a window per key with x-ratelimit-* headers, then 429s with R
   expect(log.calls.map((c: { status: number }) => c.status)).toEqual([404, 404, 404, 429, 404]);
 });
 
+it("limits only the keys it names", async () => {
+  await ctl("POST", "/config", { rateLimit: { requests: 1, keys: ["sk-other"] } });
+  const other = { Authorization: "Bearer sk-other" };
+  expect((await api("GET", "/files/file-none", undefined, other)).status).toBe(404);
+  expect((await api("GET", "/files/file-none", undefined, other)).status).toBe(429);
+  expect((await api("GET", "/files/file-none")).status).toBe(404);
+  expect((await api("GET", "/files/file-none")).headers.get("x-ratelimit-limit-requests")).toBeNull();
+});
+
 it("slides: a call is admitted again once the oldest one left the window", async () => {
   await ctl("POST", "/config", { rateLimit: { requests: 2, windowMs: 400 } });
   await api("GET", "/files/file-none");

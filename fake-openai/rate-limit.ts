@@ -13,6 +13,8 @@ export interface RateLimitConfig {
   requests: number;
   /** The window; a minute unless a self-test wants to see it slide quickly. */
   windowMs: number;
+  /** The keys it limits; every key when absent (a test limits one side's key and not the other's). */
+  keys?: string[];
 }
 
 export function checkRateLimit(value: unknown): RateLimitConfig | null {
@@ -22,7 +24,9 @@ export function checkRateLimit(value: unknown): RateLimitConfig | null {
     throw invalid("rateLimit.requests", "Invalid 'rateLimit.requests': expected a whole number >= 1.");
   const windowMs = v.windowMs ?? 60_000;
   if (typeof windowMs !== "number" || !(windowMs > 0)) throw invalid("rateLimit.windowMs", "Invalid 'rateLimit.windowMs': expected a number > 0.");
-  return { requests: v.requests, windowMs };
+  if (v.keys !== undefined && !(Array.isArray(v.keys) && v.keys.every((k) => typeof k === "string")))
+    throw invalid("rateLimit.keys", "Invalid 'rateLimit.keys': expected an array of keys.");
+  return { requests: v.requests, windowMs, ...(v.keys ? { keys: v.keys } : {}) };
 }
 
 /** Arrival times of the calls each key made within the window, oldest first. */
@@ -54,8 +58,8 @@ export function apiDuration(ms: number): string {
 
 export const rateLimitGate: Gate = ({ headers, state, responseHeaders }) => {
   const limit = state.config.rateLimit;
-  if (!limit) return;
-  const key = headers.authorization ?? headers["api-key"]?.toString() ?? "";
+  const key = /^Bearer\s+(\S+)/i.exec(headers.authorization ?? "")?.[1] ?? headers["api-key"]?.toString() ?? "";
+  if (!limit || (limit.keys && !limit.keys.includes(key))) return;
   const { admitted, remaining, resetMs, retryAfterMs } = state.rateLimiter.admit(key, limit, Date.now());
   Object.assign(responseHeaders, {
     "x-ratelimit-limit-requests": String(limit.requests),

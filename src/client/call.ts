@@ -18,6 +18,14 @@ const MAX_INLINE_WAIT_MS = 5_000;
 export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Where a paced side's calls get their permits (contract §7.1, src/pacing/). */
+export interface CallPermits {
+  /** Resolves when one call may be sent; throws when none can be had soon (the work goes back to the queue). */
+  take(): Promise<void>;
+  /** The API answered 429: the whole side waits, and the next permit starts after the wait. */
+  throttled(retryAfterSeconds: number): Promise<void>;
+}
+
 /**
  * The one call core under the source and the target: every call spends the invocation's budget,
  * is re-sent only when that is safe (a failed read; a 429, which applied nothing), and fails with an
@@ -28,11 +36,14 @@ export class CallCore {
     readonly budget: Budget,
     /** Runs before every send, re-sends included: a migration's lease fence (it throws to stop the caller). */
     private readonly fence: () => Promise<void> = async () => {},
+    /** The side's call permits; null when it is unpaced. Taken before the fence, so a wait for one cannot eat the lease's margin. */
+    private readonly permits: CallPermits | null = null,
     private readonly sleep: Sleep = realSleep,
   ) {}
 
   async call<T>(kind: CallKind, send: () => Promise<T>, refusal: RefusalRule = rejected): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      await this.permits?.take();
       await this.fence();
       this.budget.spend();
       try {
@@ -41,6 +52,12 @@ export class CallCore {
         const failure = classify(err);
         if (failure.kind === "rejected") throw refusal(failure);
         const more = attempt < ATTEMPTS && this.budget.canAfford(1);
+        if (failure.kind === "rate_limited" && this.permits) {
+          // Paced: the pacer makes every invocation of the side wait, and the next permit waits for us.
+          await this.permits.throttled(failure.retryAfter);
+          if (!more) throw new RateLimited(failure.retryAfter);
+          continue;
+        }
         if (failure.kind === "rate_limited") {
           const waitMs = failure.retryAfter * 1000;
           if (!more || waitMs > MAX_INLINE_WAIT_MS) throw new RateLimited(failure.retryAfter);

@@ -12,16 +12,21 @@ import { syncThreadFiles } from "../files/thread-sync";
 import { StoreBusy } from "../files/vector-store";
 import { migrateThread } from "../migration/engine";
 import { queueFollowUps } from "../migration/follow-ups";
+import { Paced, type Pacing } from "../pacing/permits";
 import { migrationsQueue, QueueMessage, type MigrationsQueue } from "../queue/messages";
 import { redeliverySeconds } from "../retry";
 import { recordFailedDelivery } from "./message-objects";
-import { filesDeps, invocationBudget, migrationDeps } from "./wiring";
+import { filesDeps, invocationBudget, migrationDeps, withPacing } from "./wiring";
 
-/** What becomes of one queue message. */
-export type Disposition = { ack: true } | { retry: true; delaySeconds: number };
+/**
+ * What becomes of one queue message. `handBack`: acked and sent again with a delay, for work that
+ * waits (for call permits) without having failed: a retry would spend one of its deliveries.
+ */
+export type Disposition = { ack: true } | { retry: true; delaySeconds: number } | { handBack: true; delaySeconds: number };
 
 const ACK: Disposition = { ack: true };
 const retryAfter = (delaySeconds: number): Disposition => ({ retry: true, delaySeconds });
+const handBack = (delaySeconds: number): Disposition => ({ handBack: true, delaySeconds });
 
 /** Another worker is creating the same vector store: look again after it surely finished. */
 const STORE_BUSY_RETRY_SECONDS = 30;
@@ -39,49 +44,57 @@ export async function consumeMigrations(batch: MessageBatch<unknown>, env: Env):
   const db = createDb(env.DB);
   const budget = invocationBudget(env, "queue");
   const queue = migrationsQueue(env);
-  await forEachConcurrently(batch.messages, config.queueConcurrency, async (message) => {
-    const parsed = QueueMessage.safeParse(message.body);
-    if (!parsed.success) {
-      console.warn("dropping malformed queue message", message.id, parsed.error.issues[0]?.message);
-      await increment(db, "malformed_messages");
+  await withPacing(env, (pacing) =>
+    forEachConcurrently(batch.messages, config.queueConcurrency, async (message) => {
+      const parsed = QueueMessage.safeParse(message.body);
+      if (!parsed.success) {
+        console.warn("dropping malformed queue message", message.id, parsed.error.issues[0]?.message);
+        await increment(db, "malformed_messages");
+        message.ack();
+        return;
+      }
+      const disposition = await handle(parsed.data, env, db, queue, budget, pacing).catch(async (err: unknown) => {
+        if (err instanceof Paced) return handBack(err.retryAfter); // waiting for permits is not a failure of the object
+        await recordFailedDelivery(db, parsed.data, { code: failureCode(err), message: describeFailure(err) }, Date.now());
+        return failed(err, message.attempts);
+      });
+      if ("ack" in disposition) return message.ack();
+      if ("retry" in disposition) return message.retry({ delaySeconds: disposition.delaySeconds });
+      await queue.send(parsed.data, { delaySeconds: disposition.delaySeconds }); // sent before the ack: never lost
       message.ack();
-      return;
-    }
-    const disposition = await handle(parsed.data, env, db, queue, budget).catch(async (err: unknown) => {
-      await recordFailedDelivery(db, parsed.data, { code: failureCode(err), message: describeFailure(err) }, Date.now());
-      return failed(err, message.attempts);
-    });
-    if ("ack" in disposition) message.ack();
-    else message.retry({ delaySeconds: disposition.delaySeconds });
-  });
+    }),
+  );
   await markDrainedRuns(db, Date.now());
 }
 
-/** Does one message's work. */
-async function handle(message: QueueMessage, env: Env, db: Database, queue: MigrationsQueue, budget: Budget): Promise<Disposition> {
+/** Does one message's work: a lazy migration in the lazy lane, everything else as the backfill. */
+async function handle(message: QueueMessage, env: Env, db: Database, queue: MigrationsQueue, budget: Budget, pacing: Pacing): Promise<Disposition> {
+  const lazy = "lazy" in message && message.lazy === true;
+  const permits = pacing.lane(lazy ? "lazy" : "backfill");
   switch (message.type) {
     case "backfill_page":
       await fanOutPage(db, queue, message.run_id, message.after, Date.now());
       return ACK;
     case "discover_assistants":
-      await discoverAssistants(filesDeps(env, budget), queue, message);
+      await discoverAssistants(filesDeps(env, budget, permits), queue, message);
       return ACK;
     case "sync_assistant":
-      await followStarted(queue, message.assistant_id, await syncAssistant(filesDeps(env, budget), message.assistant_id));
+      await followStarted(queue, message.assistant_id, await syncAssistant(filesDeps(env, budget, permits), message.assistant_id));
       return ACK;
     case "sync_thread_files": {
-      const started = await syncThreadFiles(filesDeps(env, budget), message.thread_id);
+      const started = await syncThreadFiles(filesDeps(env, budget, permits), message.thread_id);
       if (started) await followStarted(queue, message.thread_id, started);
       else await queue.send(message); // the scan saved its progress; a new invocation carries on
       return ACK;
     }
     case "follow_file_batch":
-      await followFileBatch(filesDeps(env, budget), queue, message);
+      await followFileBatch(filesDeps(env, budget, permits), queue, message);
       return ACK;
     case "migrate_thread":
     case "continue_thread": {
-      const outcome = await migrateThread(migrationDeps(env, budget), message.thread_id);
-      await queueFollowUps(env, message.thread_id, outcome, "queue");
+      const outcome = await migrateThread(migrationDeps(env, budget, permits), message.thread_id);
+      await queueFollowUps(env, message.thread_id, outcome, "queue", lazy);
+      if (outcome.kind === "paced") return handBack(outcome.delaySeconds);
       // Done, refused for good, or in another holder's hands; only a thread that must be tried again keeps its message.
       return outcome.kind === "retry_later" ? retryAfter(outcome.delaySeconds) : ACK;
     }

@@ -9,6 +9,7 @@ import type { MigrationDeps } from "../migration/engine";
 import type { Invocation } from "../migration/follow-ups";
 import type { PreviewDeps } from "../migration/preview";
 import type { ReadOptions } from "../migration/reader";
+import { type LanePermits, Pacing, UNPACED } from "../pacing/permits";
 import { type AssistantToolsCache, AssistantsApi } from "../source/assistants-api";
 import { OpenAITarget } from "../target/openai-target";
 
@@ -18,13 +19,26 @@ export function invocationBudget(env: Env, invocation: Invocation): Budget {
   return new Budget(invocation === "request" ? config.inlineBudget : config.queueBudget);
 }
 
-/** The source and the target of this deployment, over one call core that spends `budget` (and passes `fence` first). */
-function connect(env: Env, budget: Budget, fence?: () => Promise<void>, tools = assistantTools(createDb(env.DB))) {
+/** Runs an invocation's work under its call permits (contract §7.1), handing back whatever it did not spend. */
+export async function withPacing<T>(env: Env, work: (pacing: Pacing) => Promise<T>): Promise<T> {
+  const pacing = new Pacing(env, readConfig(env));
+  try {
+    return await work(pacing);
+  } finally {
+    await pacing.release();
+  }
+}
+
+/**
+ * The source and the target of this deployment, over call cores that spend `budget` (and pass
+ * `fence` first), each side under its own permits when it is paced.
+ */
+function connect(env: Env, budget: Budget, permits: LanePermits, fence?: () => Promise<void>, tools = assistantTools(createDb(env.DB))) {
   const config = readConfig(env);
-  const core = new CallCore(budget, fence);
+  const core = (side: keyof LanePermits) => new CallCore(budget, fence, permits[side]);
   return {
-    source: new AssistantsApi(core, sdkClient(config.source, config.requestTimeoutMs), tools),
-    target: new OpenAITarget(core, sdkClient(config.target, config.requestTimeoutMs)),
+    source: new AssistantsApi(core("source"), sdkClient(config.source, config.requestTimeoutMs, permits.source?.fetch), tools),
+    target: new OpenAITarget(core("target"), sdkClient(config.target, config.requestTimeoutMs, permits.target?.fetch)),
   };
 }
 
@@ -39,11 +53,11 @@ const assistantTools = (db: Database): AssistantToolsCache => ({
   set: (id, tools) => saveAssistantTools(db, id, tools, Date.now()),
 });
 
-export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
+export function migrationDeps(env: Env, budget: Budget, permits: LanePermits = UNPACED): MigrationDeps {
   const config = readConfig(env);
   return {
     db: createDb(env.DB),
-    connect: (_row, fence) => connect(env, budget, fence),
+    connect: (_row, fence) => connect(env, budget, permits, fence),
     budget,
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
@@ -52,13 +66,13 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
 }
 
 /** A dry run reads what ferry knows of assistants but records nothing (contract §7.3). */
-export function previewDeps(env: Env, budget: Budget): PreviewDeps {
+export function previewDeps(env: Env, budget: Budget, permits: LanePermits): PreviewDeps {
   const config = readConfig(env);
   const known = assistantTools(createDb(env.DB));
-  return { ...connect(env, budget, undefined, { get: known.get, set: async () => {} }), budget, reading: readingOptions(config), orphanSafeCreate: config.orphanSafeCreate };
+  return { ...connect(env, budget, permits, undefined, { get: known.get, set: async () => {} }), budget, reading: readingOptions(config), orphanSafeCreate: config.orphanSafeCreate };
 }
 
-export function filesDeps(env: Env, budget: Budget): FilesDeps {
-  const { source, target } = connect(env, budget);
+export function filesDeps(env: Env, budget: Budget, permits: LanePermits): FilesDeps {
+  const { source, target } = connect(env, budget, permits);
   return { db: createDb(env.DB), budget, source, target, now: Date.now };
 }

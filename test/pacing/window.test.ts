@@ -1,0 +1,47 @@
+// Contract §4.8 / §7.1: with a side's MAX_RPM set, ferry never sends more than that many calls to it
+// in any minute, all invocations together. Checked twice: the ledger on a clock the test owns, over
+// many simulated minutes with permits spent anywhere in their span; and the Worker's queue consumer
+// against the fake's own sliding window, which answers 429 the moment a key goes over.
+import { expect, it } from "vitest";
+import { fake } from "../support/fake";
+import { uniqueThreadId } from "../support/ferry";
+import { busiestWindow, isTargetCall, pacedKey, simulate } from "../support/pacing";
+import { drainQueue } from "../support/queue";
+
+it.each([
+  ["saturating backfill", 600, [{ lane: "backfill" as const, demandPerMinute: Infinity, count: 40 }]],
+  ["backfill and lazy work", 300, [{ lane: "backfill" as const, demandPerMinute: Infinity, count: 20 }, { lane: "lazy" as const, demandPerMinute: 40, count: 10 }]],
+  ["a small rate", 7, [{ lane: "backfill" as const, demandPerMinute: Infinity, count: 5 }, { lane: "lazy" as const, demandPerMinute: 3, count: 2 }]],
+])("%s: no minute holds more than the rate, and the rate is used (simulated clock)", (_, rpm, groups) => {
+  for (const seed of [1, 2, 3]) {
+    const workers = groups.flatMap((g) => Array.from({ length: g.count }, () => ({ lane: g.lane, demandPerMinute: g.demandPerMinute })));
+    const { sends } = simulate({ rpm, durationMs: 10 * 60_000, workers, seed });
+    expect(busiestWindow(sends.map((s) => s.at))).toBeLessThanOrEqual(rpm);
+    // Sustained use: over the last five minutes, at least 90 % of the rate (a permit's span costs up to 5 s in 65; handed-back permits win some of it back).
+    expect(sends.filter((s) => s.at >= 5 * 60_000).length / 5).toBeGreaterThanOrEqual(Math.floor(0.9 * rpm));
+  }
+});
+
+it("the Worker's queue consumer stays within the fake's window: no 429, and the rest waits in the queue", async () => {
+  await fake.reset();
+  const R = 12;
+  const keys = await pacedKey({ requests: R });
+  // 10 threads of 30 messages: 2 writes each on the target, 20 target calls wanted, 12 allowed.
+  const threads = [];
+  for (let i = 0; i < 10; i++) threads.push(await fake.createThread({ id: uniqueThreadId("win"), generate: 30 }));
+  await fake.clearCalls();
+  const invocations = await drainQueue(
+    threads.map((thread_id) => ({ type: "migrate_thread", thread_id })),
+    { ...keys, OPENAI_MAX_RPM: String(R) },
+    { holdDelayed: true },
+  );
+  const calls = (await fake.calls()).calls;
+  expect(calls.filter((c) => c.status === 429)).toEqual([]);
+  const target = calls.filter((c) => isTargetCall(c.route));
+  expect(target.length).toBeGreaterThan(0);
+  expect(target.length).toBeLessThanOrEqual(R);
+  // What found no permit went back to the queue, to come back once the window has room.
+  const delayed = invocations.flatMap((i) => i.delayed);
+  expect(delayed.length).toBeGreaterThan(0);
+  for (const d of delayed) expect(d.delaySeconds).toBeGreaterThan(5);
+});
