@@ -6,13 +6,13 @@
  * that span, so a grant counts against every minute its span touches: holding at most `limit`
  * grants' permits in any span of a minute plus the TTL keeps the calls sent in any minute at
  * `limit` or fewer, wherever in its span each permit is spent. The price is TTL ÷ (minute + TTL)
- * of the rate (7 % at 5 s), which is why permits live briefly and are handed back when unused.
+ * of the rate (5 % at 3 s), which is why permits live briefly and are handed back when unused.
  *
  * Lanes: lazy work (a user is waiting) may take the whole rate. The backfill leaves room for it:
- * what lazy work used in the last window plus one page's worth of headroom, up to 1 − share of the
- * rate. So an idle lazy lane costs the backfill only the headroom, and lazy work that grows takes
- * the backfill's place as the backfill's grants age out, up to its share and beyond while the
- * backfill is idle.
+ * what lazy work used in the last span plus two pages, up to 1 − share of the rate, and ramps up
+ * after idleness (slow start), so its grants age out steadily. So an idle lazy lane costs the backfill only the
+ * headroom, and lazy work that grows takes the backfill's place as the backfill's grants age out,
+ * up to its share, and beyond while the backfill is idle.
  *
  * A 429 pauses every grant until its Retry-After and halves the rate; the rate then climbs back
  * linearly (additive increase), reaching the configured rate one RECOVERY_MS after a halving.
@@ -22,11 +22,22 @@
 
 export const WINDOW_MS = 60_000;
 /** How long a permit stays usable after its start. */
-export const PERMIT_TTL_MS = 5_000;
+export const PERMIT_TTL_MS = 3_000;
 /** The span one grant counts in: a minute plus the time its permits may still be spent. */
 const SPAN_MS = WINDOW_MS + PERMIT_TTL_MS;
-/** The backfill always leaves this many permits of the window for lazy work: a page's worth. */
-export const LAZY_HEADROOM = 6;
+/** Permits asked for at a time: a page of work (a message list and five writes), so pacing costs one pacer request per page. */
+export const PAGE_PERMITS = 6;
+/**
+ * The backfill leaves lazy work what it used in the last span and two pages more (up to lazy work's
+ * share): a steady lazy stream never waits, and one that grows waits only as long as the backfill's
+ * grants take to age out, which slow start keeps steady.
+ */
+const LAZY_HEADROOM = 2 * PAGE_PERMITS;
+/**
+ * Slow start: a backfill that had no grant counting ramps up over one span (a page at first), so
+ * its grants, and with them the room they free, spread over the span instead of all ageing out at
+ * once a span later; lazy work that grows then finds room as the backfill's grants age out.
+ */
 /** The rate never falls below this share of the configured one. */
 const MIN_FACTOR = 1 / 16;
 /** After a halving from the full rate, the full rate is back this much later. */
@@ -77,6 +88,8 @@ export class PermitLedger {
   /** The rate's factor right after the last halving, and when that was. */
   private factorAfterCut = 1;
   private cutAt = Number.NEGATIVE_INFINITY;
+  /** When the backfill began to take permits after it had none counting (its slow start). */
+  private backfillSince = 0;
   /** What the API says others use of the key, until the window it was seen in has passed. */
   private others = { limit: Number.POSITIVE_INFINITY, used: 0, until: 0 };
 
@@ -86,14 +99,23 @@ export class PermitLedger {
     if (req.throttledMs !== undefined) this.throttle(now, req.throttledMs);
     if (req.observed) this.observe(now, req.observed);
     const limit = this.limit(now, req.rpm);
-    const cap = req.lane === "lazy" ? limit : limit - Math.min(Math.floor((1 - req.backfillShare) * limit), this.used(now, "lazy") + LAZY_HEADROOM);
+    const cap = this.laneCap(now, req, limit);
     const start = Math.max(now, this.pausedUntil);
     for (let n = Math.min(req.want, cap); n >= 1; n = Math.floor(n / 2)) {
-      const at = this.earliest(start, n, req.lane, limit, cap);
-      if (at - now <= req.maxWaitMs) return this.record(now, at, n, req.lane);
+      const at = this.earliestWithin(start, now + req.maxWaitMs, n, req.lane, limit, cap);
+      if (at !== null) return this.record(now, at, n, req.lane);
     }
-    const at = cap >= 1 ? this.earliest(start, 1, req.lane, limit, cap) : start + SPAN_MS;
-    return { granted: 0, retryAfterMs: Math.max(1, at - now) };
+    const at = cap >= 1 ? this.surelyFree(start, req.lane, limit, cap) : Number.POSITIVE_INFINITY;
+    return { granted: 0, retryAfterMs: Math.max(1, Number.isFinite(at) ? at - now : SPAN_MS) };
+  }
+
+  /** What a lane may hold in a span: lazy work all of it, the backfill what lazy work leaves, ramping up after idleness. */
+  private laneCap(now: number, req: TakeRequest, limit: number): number {
+    if (req.lane === "lazy") return limit;
+    const lazyUsed = this.used(now, "lazy");
+    const cap = limit - Math.min(Math.ceil((1 - req.backfillShare) * limit), lazyUsed + LAZY_HEADROOM);
+    if (this.used(now, "backfill") === 0) this.backfillSince = now;
+    return Math.min(cap, PAGE_PERMITS + Math.floor((cap * (now - this.backfillSince)) / SPAN_MS));
   }
 
   describe(now: number, rpm: number): LedgerState {
@@ -135,22 +157,61 @@ export class PermitLedger {
     this.others = { limit: seen.limit, used: Math.max(0, seen.limit - seen.remaining - own), until: at + WINDOW_MS };
   }
 
-  /** Permits counting at time s (all lanes, and `lane`'s own): every grant whose span reaches past s. */
-  private earliest(start: number, n: number, lane: Lane, limit: number, cap: number): number {
-    // Suffix sums: the grants from index i on are exactly those still counting once the ones before i aged out.
-    const total: number[] = new Array(this.entries.length + 1).fill(0);
-    const own: number[] = new Array(this.entries.length + 1).fill(0);
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i]!;
-      total[i] = total[i + 1]! + e.n;
-      own[i] = own[i + 1]! + (e.lane === lane ? e.n : 0);
+  /** The earliest time in [start, horizon] at which n more permits fit, trying each time a grant stops counting. */
+  private earliestWithin(start: number, horizon: number, n: number, lane: Lane, limit: number, cap: number): number | null {
+    if (start > horizon) return null;
+    if (this.fits(start, n, lane, limit, cap)) return start;
+    for (const e of this.entries) {
+      const at = e.at + SPAN_MS;
+      if (at > horizon) return null;
+      if (at > start && this.fits(at, n, lane, limit, cap)) return at;
     }
-    let i = this.entries.findIndex((e) => e.at + SPAN_MS > start);
-    if (i < 0) i = this.entries.length;
-    for (let s = start; ; s = Math.max(start, this.entries[i - 1]!.at + SPAN_MS)) {
-      if (total[i]! + n <= limit && own[i]! + n <= cap) return s;
-      if (i === this.entries.length) return Number.POSITIVE_INFINITY; // n can never fit
-      i++;
+    return null;
+  }
+
+  /**
+   * Whether n permits starting at s keep every span that would hold them within the limit (all
+   * lanes) and the lane's cap (its own grants). The spans that matter end at s or at a later grant:
+   * the fullest span holding a point ends at a grant.
+   */
+  private fits(s: number, n: number, lane: Lane, limit: number, cap: number): boolean {
+    const ends = [s, ...this.entries.filter((e) => e.at > s && e.at < s + SPAN_MS).map((e) => e.at)];
+    if (this.fullest(ends, () => true) + n > limit) return false;
+    return lane === "lazy" || this.fullest(ends, (e) => e.lane === lane) + n <= cap;
+  }
+
+  /** The most permits (of the grants `counts` keeps) in any span ending at one of `ends` (ascending). */
+  private fullest(ends: readonly number[], counts: (e: Entry) => boolean): number {
+    let most = 0;
+    let sum = 0;
+    for (let lo = 0, hi = 0, i = 0; i < ends.length; i++) {
+      const end = ends[i]!;
+      for (; hi < this.entries.length && this.entries[hi]!.at <= end; hi++) if (counts(this.entries[hi]!)) sum += this.entries[hi]!.n;
+      for (; lo < hi && this.entries[lo]!.at <= end - SPAN_MS; lo++) if (counts(this.entries[lo]!)) sum -= this.entries[lo]!.n;
+      most = Math.max(most, sum);
+    }
+    return most;
+  }
+
+  /**
+   * For a refusal's Retry-After: a time from which one permit surely fits, counting every grant
+   * whose span reaches past it (later ones included), a bound that only falls as grants age out.
+   */
+  private surelyFree(start: number, lane: Lane, limit: number, cap: number): number {
+    let total = 0;
+    let own = 0;
+    for (const e of this.entries) {
+      total += e.n;
+      if (e.lane === lane) own += e.n;
+    }
+    let i = 0;
+    for (let s = start; ; s = this.entries[i]!.at + SPAN_MS) {
+      for (; i < this.entries.length && this.entries[i]!.at + SPAN_MS <= s; i++) {
+        total -= this.entries[i]!.n;
+        if (this.entries[i]!.lane === lane) own -= this.entries[i]!.n;
+      }
+      if (total + 1 <= limit && own + 1 <= cap) return s;
+      if (i === this.entries.length) return Number.POSITIVE_INFINITY;
     }
   }
 

@@ -1,10 +1,8 @@
 import type { CallPermits } from "../client/call";
 import type { Config, SideConfig } from "../config";
-import type { Lane } from "./ledger";
+import { type Lane, type LedgerState, PAGE_PERMITS } from "./ledger";
 import type { Pacer } from "./pacer";
 
-/** Permits asked for at a time: a page of work (a message list and five writes), so pacing costs one pacer request per page. */
-export const PAGE_PERMITS = 6;
 /** The longest an invocation waits for its permits; beyond that its work goes back to the queue. */
 export const MAX_PERMIT_WAIT_MS = 5_000;
 /** A permit this close to its end is not started on: the call must reach the API while it holds. */
@@ -51,6 +49,13 @@ export class Pacing {
       this.lanes.set(lane, permits);
     }
     return permits;
+  }
+
+  /** Where each paced side's pacer stands (for /v1/status); null for an unpaced side. */
+  async describe(): Promise<Record<Side, (LedgerState & { maxRpm: number }) | null>> {
+    const one = async (side: PacedSide | undefined) => (side ? { maxRpm: side.rpm, ...(await (await side.pacer()).describe(side.rpm)) } : null);
+    const [source, target] = await Promise.all([one(this.sides.source), one(this.sides.target)]);
+    return { source, target };
   }
 
   /** Hands back what the invocation will not spend, so its permits count for nobody. */

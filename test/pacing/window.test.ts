@@ -17,8 +17,9 @@ it.each([
     const workers = groups.flatMap((g) => Array.from({ length: g.count }, () => ({ lane: g.lane, demandPerMinute: g.demandPerMinute })));
     const { sends } = simulate({ rpm, durationMs: 10 * 60_000, workers, seed });
     expect(busiestWindow(sends.map((s) => s.at))).toBeLessThanOrEqual(rpm);
-    // Sustained use: over the last five minutes, at least 90 % of the rate (a permit's span costs up to 5 s in 65; handed-back permits win some of it back).
-    expect(sends.filter((s) => s.at >= 5 * 60_000).length / 5).toBeGreaterThanOrEqual(Math.floor(0.9 * rpm));
+    // And the bound does not come from idling: over the last five minutes at least 85 % of the rate is
+    // used, though these callers are slow (up to 1.5 s a call) and waste permits by letting them expire.
+    expect(sends.filter((s) => s.at >= 5 * 60_000).length / 5).toBeGreaterThanOrEqual(Math.floor(0.85 * rpm));
   }
 });
 

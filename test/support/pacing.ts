@@ -1,8 +1,7 @@
 // Pacing under test: the pacer's ledger driven by simulated invocations on a clock the test owns,
 // and, for the Worker, a fresh paced key per test and a pacer namespace that counts its requests.
 import { env } from "cloudflare:test";
-import { type Lane, PermitLedger, type TakeRequest, WINDOW_MS } from "../../src/pacing/ledger";
-import { PAGE_PERMITS } from "../../src/pacing/permits";
+import { type Lane, PAGE_PERMITS, PermitLedger, type TakeRequest, WINDOW_MS } from "../../src/pacing/ledger";
 import { fake } from "./fake";
 
 export interface SimWorker {
@@ -21,6 +20,8 @@ export interface Simulation {
   backfillShare?: number;
   durationMs: number;
   workers: SimWorker[];
+  /** How long a call takes, uniformly between the two (default 20 ms to 1.5 s: some permits are spent late, some expire). */
+  callMs?: [number, number];
   /** 429s the API answers: at this time, saying to wait this long (the worker that sent last reports it). */
   throttles?: { at: number; waitMs: number }[];
   seed?: number;
@@ -42,10 +43,12 @@ function random(seed: number): () => number {
  * each somewhere within its span (calls take 20 ms to 1.5 s, so some permits are spent late and some
  * expire and are handed back). Returns every call sent, and the ledger.
  */
-export function simulate(sim: Simulation): { sends: Send[]; ledger: PermitLedger } {
+export function simulate(sim: Simulation): { sends: Send[]; waits: { lane: Lane; at: number; ms: number }[]; ledger: PermitLedger } {
   const ledger = new PermitLedger();
   const rand = random(sim.seed ?? 1);
   const sends: Send[] = [];
+  /** How long each request for permits had to wait for their start (or, refused, to ask again). */
+  const waits: { lane: Lane; at: number; ms: number }[] = [];
   const throttles = [...(sim.throttles ?? [])];
   const workers = sim.workers.map((w) => ({ ...w, next: rand() * 1000, held: null as null | { id: number; left: number; start: number; end: number }, throttled: 0 }));
   const request = (w: (typeof workers)[number]): TakeRequest => ({
@@ -66,7 +69,8 @@ export function simulate(sim: Simulation): { sends: Send[]; ledger: PermitLedger
         sends.push({ at: now, lane: w.lane });
         if (throttles[0] && now >= throttles[0].at) w.throttled = throttles.shift()!.waitMs;
         const pause = Number.isFinite(w.demandPerMinute) ? WINDOW_MS / w.demandPerMinute : 0;
-        w.next = now + Math.max(20 + rand() * 1480, pause * (0.5 + rand()));
+        const [fastest, slowest] = sim.callMs ?? [20, 1500];
+        w.next = now + Math.max(fastest + rand() * (slowest - fastest), pause * (0.5 + rand()));
         if (w.throttled) w.next = now; // a 429 is reported at once
         continue;
       }
@@ -76,6 +80,7 @@ export function simulate(sim: Simulation): { sends: Send[]; ledger: PermitLedger
       }
       const grant = ledger.take(now, request(w));
       w.throttled = 0;
+      waits.push({ lane: w.lane, at: now, ms: "startsInMs" in grant ? grant.startsInMs : grant.retryAfterMs });
       if (grant.granted > 0 && "grantId" in grant) {
         w.held = { id: grant.grantId, left: grant.granted, start: now + grant.startsInMs, end: now + grant.startsInMs + grant.validForMs };
         w.next = w.held.start;
@@ -85,7 +90,7 @@ export function simulate(sim: Simulation): { sends: Send[]; ledger: PermitLedger
       }
     }
   }
-  return { sends, ledger };
+  return { sends, waits, ledger };
 }
 
 /** The most calls any window of `windowMs` holds (two pointers over the sorted send times). */
@@ -132,16 +137,16 @@ export function countingPacers() {
     get: (id: DurableObjectId) => {
       const stub = real.get(id);
       const side = sides.get(id.toString());
-      return new Proxy(stub, {
-        get(target, prop) {
-          const value = Reflect.get(target, prop);
-          if (typeof prop !== "string" || typeof value !== "function") return value;
-          return (...args: unknown[]) => {
-            counts[`${side}.${prop}`] = (counts[`${side}.${prop}`] ?? 0) + 1;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
-      });
+      const counted = <A extends unknown[], R>(method: string, call: (...args: A) => R) => (...args: A) => {
+        counts[`${side}.${method}`] = (counts[`${side}.${method}`] ?? 0) + 1;
+        return call(...args);
+      };
+      // The pacer's RPC methods, one by one (an RPC stub cannot be wrapped in a Proxy).
+      return {
+        take: counted("take", (request: Parameters<typeof stub.take>[0]) => stub.take(request)),
+        giveBack: counted("giveBack", (grantId: number, count: number) => stub.giveBack(grantId, count)),
+        describe: counted("describe", (rpm: number) => stub.describe(rpm)),
+      };
     },
   };
   return { PACER: namespace as unknown as Env["PACER"], counts };

@@ -146,6 +146,17 @@ export const BackfillRun = z
 export type BackfillRun = z.infer<typeof BackfillRun>;
 
 const Count = z.number().int();
+
+const PacerState = z
+  .object({
+    max_rpm: Count,
+    current_rpm: Count.openapi({ description: "The rate permits go out at now: halved by a 429, then climbing back to max_rpm" }),
+    paused_for_seconds: z.number().openapi({ description: "How long a 429's Retry-After still holds every permit back" }),
+    last_minute: z.object({ lazy: Count, backfill: Count }).openapi({ description: "Permits granted in the last minute, by lane" }),
+  })
+  .nullable()
+  .openapi("PacerState", { description: "null: the side is unpaced (its *_MAX_RPM is unset)" });
+
 export const MigrationStatus = z
   .object({
     object: z.literal("migration_status"),
@@ -164,5 +175,6 @@ export const MigrationStatus = z
     last_backfill: BackfillRun.nullable(),
     dead_lettered: Count,
     malformed_messages: Count,
+    pacing: z.object({ source: PacerState, target: PacerState }).openapi({ description: "Each side's pacer (contract §7.1)" }),
   })
   .openapi("MigrationStatus");
