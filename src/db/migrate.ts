@@ -3,6 +3,8 @@ import backfill from "../../migrations/0001_backfill_webhooks_counters.sql";
 import files from "../../migrations/0002_files_and_assistants.sql";
 import hardening from "../../migrations/0003_hardening.sql";
 import toolHistory from "../../migrations/0004_tool_history.sql";
+import operations from "../../migrations/0005_operations.sql";
+import countsKept from "../../migrations/0006_counts_kept_by_triggers.sql";
 
 /** Every file in migrations/, in order (a test checks this list against the folder). */
 export const MIGRATIONS: readonly (readonly [name: string, sql: string])[] = [
@@ -11,6 +13,8 @@ export const MIGRATIONS: readonly (readonly [name: string, sql: string])[] = [
   ["0002_files_and_assistants.sql", files],
   ["0003_hardening.sql", hardening],
   ["0004_tool_history.sql", toolHistory],
+  ["0005_operations.sql", operations],
+  ["0006_counts_kept_by_triggers.sql", countsKept],
 ];
 
 /** wrangler's own bookkeeping table, so `wrangler d1 migrations apply` and this agree on what ran. */

@@ -1,6 +1,6 @@
-import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { IDS_PER_STATEMENT, insertNewIds, preparedOnce, type Database } from "./client";
-import { threads, type StoredError, type ThreadRow, type ThreadStatus } from "./schema";
+import { BACKFILL_WORK, threads, type StoredError, type ThreadRow, type ThreadStatus } from "./schema";
 
 
 // The lookup route's only query: prepared once, it costs a D1 call and no query building.
@@ -123,7 +123,8 @@ const ENQUEUE_GRACE_MS = 6 * 60 * 60 * 1000;
 /**
  * The backfill's work, one keyset page at a time: pending threads, failed or source_unavailable
  * ones whose retry time has come, and migrated ones whose files check failed and is due again —
- * unless a message for them was sent recently.
+ * unless a message for them was sent recently. It walks the partial index of threads with work
+ * (BACKFILL_WORK), so it reads the threads with work after the cursor, never the migrated ones.
  */
 export async function findBackfillCandidates(db: Database, after: string | null, now: number, limit: number) {
   const due = or(isNull(threads.nextAttemptAt), lte(threads.nextAttemptAt, now));
@@ -132,6 +133,7 @@ export async function findBackfillCandidates(db: Database, after: string | null,
     .from(threads)
     .where(
       and(
+        BACKFILL_WORK,
         after ? gt(threads.threadId, after) : undefined,
         or(isNull(threads.enqueuedAt), lt(threads.enqueuedAt, now - ENQUEUE_GRACE_MS)),
         or(
@@ -197,22 +199,6 @@ export async function markDeadLettered(db: Database, threadId: string, now: numb
     })
     .where(and(eq(threads.threadId, threadId), inArray(threads.status, ["pending", "migrating", "failed"])))
     .run();
-}
-
-export async function countByStatus(db: Database): Promise<Record<ThreadStatus, number>> {
-  const rows = await db.select({ status: threads.status, n: sql<number>`count(*)` }).from(threads).groupBy(threads.status).all();
-  const out: Record<ThreadStatus, number> = { pending: 0, migrating: 0, migrated: 0, failed: 0, source_unavailable: 0 };
-  for (const row of rows) out[row.status] = row.n;
-  return out;
-}
-
-export async function countMigratedSince(db: Database, since: number): Promise<number> {
-  const row = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(threads)
-    .where(and(eq(threads.status, "migrated"), gte(threads.migratedAt, since)))
-    .get();
-  return row?.n ?? 0;
 }
 
 /** A migrated thread's files check failed; its files state stays as it was until the queue gives up. */

@@ -3,6 +3,7 @@ import type { Budget } from "../client/budget";
 import { CallFailure, describeFailure, RateLimited } from "../client/errors";
 import { ConfigInvalid, readConfig } from "../config";
 import { createDb, type Database } from "../db/client";
+import { backfillPausedAt } from "../db/control";
 import { increment } from "../db/counters";
 import { markDrainedRuns } from "../db/runs";
 import { syncAssistant } from "../files/assistant-sync";
@@ -32,6 +33,12 @@ const handBack = (delaySeconds: number): Disposition => ({ handBack: true, delay
 const STORE_BUSY_RETRY_SECONDS = 30;
 /** While a setting is refused, work waits this long between deliveries (five of them before it dead-letters). */
 const CONFIG_INVALID_RETRY_SECONDS = 3600;
+/**
+ * While the backfill is paused its work is put back for half as long as the pause has lasted, 30 s
+ * to 15 min: a short pause resumes quickly, and a long one does not cycle every queued message every
+ * few seconds (each round trip is queue operations).
+ */
+const pausedDelay = (pausedAt: number, now: number) => Math.min(900, Math.max(30, Math.round((now - pausedAt) / 2000)));
 
 /**
  * MIGRATIONS consumer. Each message is acked or retried on its own, a few at a time, all within one
@@ -44,6 +51,7 @@ export async function consumeMigrations(batch: MessageBatch<unknown>, env: Env):
   const db = createDb(env.DB);
   const budget = invocationBudget(env, "queue");
   const queue = migrationsQueue(env);
+  const pausedAt = await backfillPausedAt(db); // once per invocation: one row
   await withPacing(env, (pacing) =>
     forEachConcurrently(batch.messages, config.queueConcurrency, async (message) => {
       const parsed = QueueMessage.safeParse(message.body);
@@ -53,7 +61,10 @@ export async function consumeMigrations(batch: MessageBatch<unknown>, env: Env):
         message.ack();
         return;
       }
-      const disposition = await handle(parsed.data, env, db, queue, budget, pacing).catch(async (err: unknown) => {
+      // Paused (contract §7.2): backfill work goes back to the queue untouched; lazy work goes on.
+      const paused = pausedAt !== null && !isLazy(parsed.data);
+      const work = paused ? Promise.resolve(handBack(pausedDelay(pausedAt, Date.now()))) : handle(parsed.data, env, db, queue, budget, pacing);
+      const disposition = await work.catch(async (err: unknown) => {
         if (err instanceof Paced) return handBack(err.retryAfter); // waiting for permits is not a failure of the object
         await recordFailedDelivery(db, parsed.data, { code: failureCode(err), message: describeFailure(err) }, Date.now());
         return failed(err, message.attempts);
@@ -67,9 +78,12 @@ export async function consumeMigrations(batch: MessageBatch<unknown>, env: Env):
   await markDrainedRuns(db, Date.now());
 }
 
+/** A migration an app is waiting for (a webhook's, or one a request started); everything else is the backfill's work. */
+const isLazy = (message: QueueMessage) => "lazy" in message && message.lazy === true;
+
 /** Does one message's work: a lazy migration in the lazy lane, everything else as the backfill. */
 async function handle(message: QueueMessage, env: Env, db: Database, queue: MigrationsQueue, budget: Budget, pacing: Pacing): Promise<Disposition> {
-  const lazy = "lazy" in message && message.lazy === true;
+  const lazy = isLazy(message);
   const permits = pacing.lane(lazy ? "lazy" : "backfill");
   switch (message.type) {
     case "backfill_page":

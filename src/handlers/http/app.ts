@@ -7,6 +7,8 @@ import { requireToken } from "./auth";
 import { ApiError, notFound, onError } from "./errors";
 import { assistantRoutes } from "./routes/assistants";
 import { backfillRoutes } from "./routes/backfill";
+import { mappingRoutes } from "./routes/mapping";
+import { reportRoutes } from "./routes/report";
 import { statusRoutes } from "./routes/status";
 import { threadRoutes } from "./routes/threads";
 import { webhookRoutes } from "./routes/webhooks";
@@ -36,9 +38,11 @@ const schemaReady: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 app.use("/v1/*", requireToken, schemaReady, limitBody);
 app.use("/webhooks/*", limitBody);
+app.route("/", mappingRoutes); // before threadRoutes: /v1/threads/export is not a thread id
 app.route("/", threadRoutes);
 app.route("/", backfillRoutes);
 app.route("/", statusRoutes);
+app.route("/", reportRoutes);
 app.route("/", assistantRoutes);
 app.route("/", webhookRoutes);
 

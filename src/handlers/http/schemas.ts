@@ -71,6 +71,48 @@ export const ThreadMigration = z
   .openapi("ThreadMigration");
 export type ThreadMigration = z.infer<typeof ThreadMigration>;
 
+/** Warning codes as ferry writes them (snake_case), the list's `warning` filter. */
+const WarningCode = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "a warning code in snake_case, e.g. assistant_image_replaced");
+
+const queryParam = (name: string) => ({ param: { name, in: "query" as const } });
+
+export const ThreadListQuery = z
+  .object({
+    status: z.enum(THREAD_STATUSES).optional().openapi(queryParam("status")),
+    warning: WarningCode.optional().openapi({ ...queryParam("warning"), description: "Only threads whose warnings include this code" }),
+    after: ThreadId.optional().openapi({ ...queryParam("after"), description: "The `last_id` of the previous page" }),
+    limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ ...queryParam("limit"), description: "1 to 1000, default 100" }),
+  })
+  .strict();
+
+export const ThreadList = z
+  .object({
+    object: z.literal("list"),
+    data: z.array(ThreadMigration),
+    first_id: z.string().nullable(),
+    last_id: z.string().nullable().openapi({ description: "Pass as `after` for the next page" }),
+    has_more: z.boolean(),
+  })
+  .openapi("ThreadMigrationList");
+
+export const ExportQuery = z
+  .object({
+    format: z.enum(["csv", "ndjson"]).default("ndjson").openapi(queryParam("format")),
+    status: z.enum(THREAD_STATUSES).optional().openapi(queryParam("status")),
+    after: ThreadId.optional().openapi({ ...queryParam("after"), description: "Resume after this thread id (an export that was cut off)" }),
+  })
+  .strict();
+
+const IssueCode = z.object({
+  code: z.string(),
+  threads: z.number().int().openapi({ description: "Threads that carry it now" }),
+  examples: z.array(z.string()).openapi({ description: "Up to 10 of them, by thread id" }),
+});
+
+export const MigrationReport = z
+  .object({ object: z.literal("migration_report"), warnings: z.array(IssueCode), errors: z.array(IssueCode) })
+  .openapi("MigrationReport", { description: "Warnings and errors by code, most frequent first" });
+
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
   description,
@@ -147,6 +189,13 @@ export type BackfillRun = z.infer<typeof BackfillRun>;
 
 const Count = z.number().int();
 
+const BackfillPause = z.object({
+  paused: z.boolean().openapi({ description: "The backfill's OpenAI traffic is paused (contract §7.2); lazy migrations, webhooks and lookups go on" }),
+  paused_since: Timestamp.openapi({ description: "When it was paused; null while it runs" }),
+});
+
+export const BackfillState = z.object({ object: z.literal("backfill_state"), ...BackfillPause.shape }).openapi("BackfillState");
+
 const PacerState = z
   .object({
     max_rpm: Count,
@@ -173,6 +222,7 @@ export const MigrationStatus = z
     assistants: z.object({ total: Count, pending: Count, ingesting: Count, synced: Count, failed: Count, source_unavailable: Count }),
     files: z.object({ total: Count, in_progress: Count, completed: Count, failed: Count }).openapi({ description: "Files ferry keeps in assistants' and threads' vector stores" }),
     last_backfill: BackfillRun.nullable(),
+    ...BackfillPause.shape,
     dead_lettered: Count,
     malformed_messages: Count,
     pacing: z.object({ source: PacerState, target: PacerState }).openapi({ description: "Each side's pacer (contract §7.1)" }),
