@@ -1,6 +1,6 @@
-import { gte, sql } from "drizzle-orm";
+import { gte, inArray, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { ASSISTANT_STATUSES, type AssistantStatus, migratedByHour, STORE_FILE_STATUSES, statusCounts, THREAD_STATUSES, type ThreadStatus } from "./schema";
+import { ASSISTANT_STATUSES, type AssistantStatus, COUNTED_ENTITIES, migratedByHour, STORE_FILE_STATUSES, statusCounts, THREAD_STATUSES, type ThreadStatus } from "./schema";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -16,7 +16,7 @@ export interface StatusCounts {
 export async function readStatusCounts(db: Database): Promise<StatusCounts> {
   const out: StatusCounts = { threads: zeros(THREAD_STATUSES), assistants: zeros(ASSISTANT_STATUSES), files: zeros(STORE_FILE_STATUSES) };
   const into = { thread: out.threads, assistant: out.assistants, file: out.files } as Record<string, Record<string, number>>;
-  for (const row of await db.select().from(statusCounts).all()) into[row.entity]![row.status] = row.n;
+  for (const row of await db.select().from(statusCounts).where(inArray(statusCounts.entity, [...COUNTED_ENTITIES])).all()) into[row.entity]![row.status] = row.n;
   return out;
 }
 
