@@ -3,8 +3,7 @@
 import { expect, it } from "vitest";
 import { fake } from "../support/fake";
 import { api, uniqueThreadId } from "../support/ferry";
-import { callsBetween, isTargetCall, pacedKey, simulate } from "../support/pacing";
-import { drainQueue } from "../support/queue";
+import { callsBetween, isTargetCall, saturatedBackfill, simulate } from "../support/pacing";
 
 const RPM = 600;
 const MINUTES = 8;
@@ -36,13 +35,8 @@ it("idle share flows: lazy work alone may take the whole rate (simulated clock)"
 
 it("a lazy migrate request goes through while the backfill has taken every permit it may", async () => {
   await fake.reset();
-  const R = 12;
-  const keys = await pacedKey({ requests: R });
-  const threads = [];
-  for (let i = 0; i < 10; i++) threads.push(await fake.createThread({ id: uniqueThreadId("bf"), generate: 30 }));
   const waiting = await fake.createThread({ id: uniqueThreadId("lazy"), generate: 30 });
-  const env = { ...keys, OPENAI_MAX_RPM: String(R) };
-  const invocations = await drainQueue(threads.map((thread_id) => ({ type: "migrate_thread", thread_id })), env, { holdDelayed: true });
+  const { env, invocations } = await saturatedBackfill(12);
   expect(invocations.flatMap((i) => i.delayed).length).toBeGreaterThan(0); // the backfill is saturated and waits
 
   await fake.clearCalls();

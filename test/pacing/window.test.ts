@@ -4,9 +4,7 @@
 // against the fake's own sliding window, which answers 429 the moment a key goes over.
 import { expect, it } from "vitest";
 import { fake } from "../support/fake";
-import { uniqueThreadId } from "../support/ferry";
-import { busiestWindow, isTargetCall, pacedKey, simulate } from "../support/pacing";
-import { drainQueue } from "../support/queue";
+import { busiestWindow, isTargetCall, saturatedBackfill, simulate } from "../support/pacing";
 
 it.each([
   ["saturating backfill", 600, [{ lane: "backfill" as const, demandPerMinute: Infinity, count: 40 }]],
@@ -26,16 +24,7 @@ it.each([
 it("the Worker's queue consumer stays within the fake's window: no 429, and the rest waits in the queue", async () => {
   await fake.reset();
   const R = 12;
-  const keys = await pacedKey({ requests: R });
-  // 10 threads of 30 messages: 2 writes each on the target, 20 target calls wanted, 12 allowed.
-  const threads = [];
-  for (let i = 0; i < 10; i++) threads.push(await fake.createThread({ id: uniqueThreadId("win"), generate: 30 }));
-  await fake.clearCalls();
-  const invocations = await drainQueue(
-    threads.map((thread_id) => ({ type: "migrate_thread", thread_id })),
-    { ...keys, OPENAI_MAX_RPM: String(R) },
-    { holdDelayed: true },
-  );
+  const { invocations } = await saturatedBackfill(R); // 20 target calls wanted, 12 allowed
   const calls = (await fake.calls()).calls;
   expect(calls.filter((c) => c.status === 429)).toEqual([]);
   const target = calls.filter((c) => isTargetCall(c.route));

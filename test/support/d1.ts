@@ -1,58 +1,10 @@
-// What a request costs D1: a binding that records every statement the Worker runs, so a test can
-// ask each one's query plan and the rows D1 reads for it (meta.rows_read). drizzle reads most rows
-// through raw(), which carries no meta, so a recorded SELECT is run again with all() to measure it.
+// What a request costs D1 in the test pool: scripts/d1-cost.ts on the pool's own database.
 import { env } from "cloudflare:test";
+import * as cost from "../../scripts/d1-cost";
 
-export interface Statement {
-  sql: string;
-  params: unknown[];
-}
+export { fullScans, type Statement } from "../../scripts/d1-cost";
 
-export function recordingD1(d1: D1Database = env.DB): { db: D1Database; statements: Statement[] } {
-  const statements: Statement[] = [];
-  const texts = new WeakMap<D1PreparedStatement, Statement>(); // for a batch, which runs statements it was handed
-  const wrap = (stmt: D1PreparedStatement, sql: string, params: unknown[]): D1PreparedStatement => {
-    const proxy = new Proxy(stmt, {
-      get(s, p) {
-        const value = Reflect.get(s, p);
-        if (typeof value !== "function") return value;
-        if (p === "bind") return (...args: unknown[]) => wrap(value.apply(s, args), sql, args);
-        if (p === "run" || p === "all" || p === "first" || p === "raw") return (...args: unknown[]) => (statements.push({ sql, params }), value.apply(s, args));
-        return value.bind(s);
-      },
-    });
-    texts.set(proxy, { sql, params });
-    return proxy;
-  };
-  const db = new Proxy(d1, {
-    get(target, prop) {
-      if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql), sql, []);
-      if (prop === "batch") return (batch: D1PreparedStatement[]) => (statements.push(...batch.map((s) => texts.get(s)!)), target.batch(batch));
-      const value = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db, statements };
-}
-
-const isRead = (s: Statement) => /^\s*(select|with)\b/i.test(s.sql);
-
-/** The rows D1 reads to run these statements again (reads only: a read changes nothing). */
-export async function rowsRead(statements: readonly Statement[]): Promise<number> {
-  let rows = 0;
-  for (const s of statements.filter(isRead)) rows += (await env.DB.prepare(s.sql).bind(...s.params).all()).meta.rows_read;
-  return rows;
-}
-
-/** Each read's query plan: the lines of EXPLAIN QUERY PLAN. */
-export async function queryPlans(statements: readonly Statement[]): Promise<{ sql: string; plan: string[] }[]> {
-  const plans = [];
-  for (const s of statements.filter(isRead)) {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).bind(...s.params).all<{ detail: string }>();
-    plans.push({ sql: s.sql, plan: results.map((r) => r.detail) });
-  }
-  return plans;
-}
-
-/** A plan step that reads a whole table: "SCAN t" with no index to walk. */
-export const fullScans = (plan: readonly string[]) => plan.filter((line) => /^SCAN /.test(line) && !/USING (COVERING )?INDEX|USING (INTEGER )?PRIMARY KEY/.test(line));
+/** A binding (over the pool's D1) that records every statement the Worker runs through it. */
+export const recordingD1 = (d1: D1Database = env.DB) => cost.recordingD1(d1);
+export const rowsRead = (statements: readonly cost.Statement[]) => cost.rowsRead(env.DB, statements);
+export const queryPlans = (statements: readonly cost.Statement[]) => cost.queryPlans(env.DB, statements);

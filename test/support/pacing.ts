@@ -3,6 +3,8 @@
 import { env } from "cloudflare:test";
 import { type Lane, PAGE_PERMITS, PermitLedger, type TakeRequest, WINDOW_MS } from "../../src/pacing/ledger";
 import { fake } from "./fake";
+import { uniqueThreadId } from "./ferry";
+import { drainQueue } from "./queue";
 
 export interface SimWorker {
   lane: Lane;
@@ -118,6 +120,20 @@ export async function pacedKey(rateLimit?: { requests: number; windowMs?: number
   const key = `sk-paced-${Date.now().toString(36)}-${keys++}`;
   await fake.configure({ apiKeys: ["sk-test", key], rateLimit: rateLimit ? { ...rateLimit, keys: [key] } : null });
   return { OPENAI_API_KEY: key, ASSISTANTS_API_KEY: "sk-test" };
+}
+
+/**
+ * A backfill that wants more than the target's rate allows: 10 threads of 30 messages (2 writes each,
+ * 20 target calls) under OPENAI_MAX_RPM=rpm, the fake limiting the key to the same. Drained with
+ * what found no permit held back; returns the env it ran under and its invocations.
+ */
+export async function saturatedBackfill(rpm: number) {
+  const env = { ...(await pacedKey({ requests: rpm })), OPENAI_MAX_RPM: String(rpm) };
+  const threads = [];
+  for (let i = 0; i < 10; i++) threads.push(await fake.createThread({ id: uniqueThreadId("bf"), generate: 30 }));
+  await fake.clearCalls();
+  const invocations = await drainQueue(threads.map((thread_id) => ({ type: "migrate_thread", thread_id })), env, { holdDelayed: true });
+  return { env, invocations };
 }
 
 /** Target-side routes, as the fake logs them (what a paced target key is spent on). */

@@ -1,10 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { readConfig } from "../../../config";
 import { createDb } from "../../../db/client";
-import { backfillPausedAt } from "../../../db/control";
-import { countMigratedSince, readStatusCounts } from "../../../db/counts";
-import { readCounters } from "../../../db/counters";
-import { latestRun } from "../../../db/runs";
+import { readStatusRows } from "../../../db/status";
 import { Pacing } from "../../../pacing/permits";
 import { project } from "../../../status/projection";
 import { createRouter } from "../app-type";
@@ -29,12 +26,8 @@ export const statusRoutes = createRouter().openapi(statusRoute, async (c) => {
   const now = Date.now();
   const config = readConfig(c.env);
   const shutdownAt = config.shutdownAt.getTime();
-  const [{ threads, assistants, files }, migratedLast24h, run, counters, pausedAt, pacers] = await Promise.all([
-    readStatusCounts(db),
-    countMigratedSince(db, now - 24 * 60 * 60 * 1000),
-    latestRun(db),
-    readCounters(db),
-    backfillPausedAt(db),
+  const [{ threads, assistants, files, migratedLast24h, run, counters, pausedAt }, pacers] = await Promise.all([
+    readStatusRows(db, now),
     new Pacing(c.env, config).describe(),
   ]);
   const lastRun = run ? { startedAt: run.startedAt, drainedAt: run.drainedAt, migrated: run.migrated } : null;

@@ -1,0 +1,158 @@
+// Part 5, pacing (contract §7.1, §4.8): the fake limits the target's key to R calls a minute (a
+// sliding window, 429 beyond); ferry runs with OPENAI_MAX_RPM=R. First a steady stream of lazy
+// migrations alone, then the same stream beside a backfill that wants far more than R; then, on an
+// unpaced instance, the same backfill without pacing. The source has a key of its own, unlimited,
+// so the window holds the target's calls alone.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FakeOpenAI } from "../fake-openai/index";
+import { FerryApi } from "./ferry-api";
+import type { FerryInstance } from "./stack";
+
+/** Calls the fake counts against the target's key: conversations, files, vector stores. */
+const TARGET_ROUTE = /^[A-Z]+ \/v1\/(conversations|files|vector_stores)(\/|$)/;
+/** One lazy migration a second, of a 30-message thread: 2 target calls each, a tenth of R at 1,200. */
+const LAZY_EVERY_MS = 1_000;
+const LAZY_MESSAGES = 30;
+/** Sustained means after the pacer's slow start: a span (a minute and a permit's life) from the first call. */
+const RAMP_MS = 63_000;
+
+export interface LazyStream {
+  latenciesMs: number[];
+  /** Requests that ferry answered 202 (continued in the background): their latency runs until migrated. */
+  continued: number;
+}
+
+export interface TargetCalls {
+  total: number;
+  refused: number;
+  /** Calls per minute from the end of the ramp to the last backfill call, and over how long. */
+  sustainedPerMinute: number | null;
+  sustainedMs: number;
+  /** The most calls the fake saw in any 60 s. */
+  busiestMinute: number;
+}
+
+export interface PacingRun {
+  threads: number;
+  wallMs: number;
+  timedOut: boolean;
+  target: TargetCalls;
+  unfinished: number;
+}
+
+export interface PacingResult {
+  rpm: number;
+  alone: LazyStream;
+  beside: LazyStream;
+  paced: PacingRun;
+  unpaced: PacingRun;
+}
+
+/**
+ * Runs lazy migrations one per interval until `until` resolves: each a fresh thread, POST …/migrate,
+ * and waiting while it continues. `started` counts them as they start.
+ */
+async function lazyStream(fake: FakeOpenAI, api: FerryApi, label: string, until: Promise<unknown>, started = { n: 0 }): Promise<LazyStream> {
+  const latenciesMs: number[] = [];
+  let continued = 0;
+  let done = false;
+  void until.finally(() => (done = true));
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; !done; i++) {
+    started.n++;
+    const id = fake.state.createThread({ id: `thread_bench_lazy_${label}_${i}`, generate: LAZY_MESSAGES });
+    inFlight.push(
+      (async () => {
+        const started = performance.now();
+        if ((await api.migrate(id)) !== "migrated") {
+          continued++;
+          while ((await api.lookup([id]))[0]?.status !== "migrated") await sleep(100);
+        }
+        latenciesMs.push(performance.now() - started);
+      })(),
+    );
+    await Promise.race([sleep(LAZY_EVERY_MS), until]);
+  }
+  await Promise.all(inFlight);
+  return { latenciesMs, continued };
+}
+
+function targetCalls(fake: FakeOpenAI, from: number, to: number, backfillIds: ReadonlySet<string>, convOwner: Map<string, string>): TargetCalls {
+  const calls = fake.state.callLog().calls.filter((c) => c.at >= from && c.at <= to && TARGET_ROUTE.test(c.route));
+  const admitted = calls.filter((c) => c.status !== 429).map((c) => c.at);
+  // The backfill's own last call ends the sustained span: after it only the lazy stream is left.
+  const ofBackfill = (path: string) => {
+    const conv = /\/v1\/conversations\/([^/]+)/.exec(path)?.[1];
+    return conv ? backfillIds.has(convOwner.get(conv) ?? "") : false;
+  };
+  const last = Math.max(from, ...calls.filter((c) => ofBackfill(c.path)).map((c) => c.at));
+  const first = admitted[0] ?? from;
+  const span = last - (first + RAMP_MS);
+  const inSpan = admitted.filter((t) => t >= first + RAMP_MS && t <= last).length;
+  let busiest = 0;
+  for (let i = 0, j = 0; j < admitted.length; j++) {
+    while (admitted[j]! - admitted[i]! >= 60_000) i++;
+    busiest = Math.max(busiest, j - i + 1);
+  }
+  return {
+    total: calls.length,
+    refused: calls.length - admitted.length,
+    sustainedPerMinute: span >= 10_000 ? (inSpan / span) * 60_000 : null,
+    sustainedMs: Math.max(0, span),
+    busiestMinute: busiest,
+  };
+}
+
+/** The conversation → thread it was created for, from the fake's state (ferry tags each with its thread). */
+function conversationOwners(fake: FakeOpenAI): Map<string, string> {
+  return new Map(fake.state.conversationSnapshots().flatMap((c) => (c.metadata.assistants_thread_id ? [[c.id, c.metadata.assistants_thread_id] as const] : [])));
+}
+
+/** One backfill of `ids` on `ferry`, with the lazy stream beside it when `lazy` is set. */
+async function backfillUnderLimit(fake: FakeOpenAI, ferry: FerryInstance, ids: string[], timeoutMs: number, lazy: string | null) {
+  const api = new FerryApi(ferry.url);
+  const from = Date.now();
+  const lazyStarted = { n: 0 };
+  const backfill = api.backfill(ids, timeoutMs, () => lazyStarted.n);
+  const beside = lazy ? lazyStream(fake, api, lazy, backfill, lazyStarted) : null;
+  const { wallMs, timedOut } = await backfill;
+  const stream = await beside;
+  const to = Date.now();
+  const rows = await api.lookup(ids);
+  const run: PacingRun = {
+    threads: ids.length,
+    wallMs,
+    timedOut,
+    target: targetCalls(fake, from, to, new Set(ids), conversationOwners(fake)),
+    unfinished: rows.filter((r) => r.status !== "migrated").length,
+  };
+  return { run, stream };
+}
+
+export async function runPacing(
+  fake: FakeOpenAI,
+  start: (vars: Record<string, string>) => Promise<FerryInstance>,
+  o: { rpm: number; threads: number; aloneMs: number; timeoutMs: number; sourceKey: string },
+): Promise<PacingResult> {
+  const seed = (label: string) => Array.from({ length: o.threads }, (_, i) => fake.state.createThread({ id: `thread_bench_pace_${label}_${i}`, generate: 40 }));
+  const vars = { ASSISTANTS_API_KEY: o.sourceKey };
+
+  const paced = await start({ ...vars, OPENAI_MAX_RPM: String(o.rpm) });
+  let alone: LazyStream;
+  let besideRun: Awaited<ReturnType<typeof backfillUnderLimit>>;
+  try {
+    alone = await lazyStream(fake, new FerryApi(paced.url), "alone", sleep(o.aloneMs));
+    besideRun = await backfillUnderLimit(fake, paced, seed("paced"), o.timeoutMs, "beside");
+  } finally {
+    await paced.stop();
+  }
+  // A minute with nothing sent, so the unpaced run starts on an empty window too.
+  await sleep(60_000);
+  const unpaced = await start(vars);
+  try {
+    const { run } = await backfillUnderLimit(fake, unpaced, seed("unpaced"), o.timeoutMs, null);
+    return { rpm: o.rpm, alone, beside: besideRun.stream!, paced: besideRun.run, unpaced: run };
+  } finally {
+    await unpaced.stop();
+  }
+}

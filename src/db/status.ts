@@ -1,0 +1,19 @@
+import type { Database } from "./client";
+import { backfillPausedAt } from "./control";
+import { countMigratedSince, readStatusCounts } from "./counts";
+import { readCounters } from "./counters";
+import { latestRun } from "./runs";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Everything GET /v1/status reads from D1: a fixed handful of rows at any number of threads (contract §7.4). */
+export async function readStatusRows(db: Database, now: number) {
+  const [counts, migratedLast24h, run, counters, pausedAt] = await Promise.all([
+    readStatusCounts(db),
+    countMigratedSince(db, now - DAY_MS),
+    latestRun(db),
+    readCounters(db),
+    backfillPausedAt(db),
+  ]);
+  return { ...counts, migratedLast24h, run, counters, pausedAt };
+}
