@@ -1,8 +1,9 @@
 // Part 5, pacing (contract §7.1, §4.8): the fake limits the target's key to R calls a minute (a
 // sliding window, 429 beyond); ferry runs with OPENAI_MAX_RPM=R. First a steady stream of lazy
 // migrations alone, then the same stream beside a backfill that wants far more than R; then, on an
-// unpaced instance, the same backfill without pacing. The source has a key of its own, unlimited,
-// so the window holds the target's calls alone.
+// unpaced instance with a target key of its own (a window of its own, empty at its start), the same
+// backfill without pacing. The source has a key of its own, unlimited, so each window holds target
+// calls alone.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FakeOpenAI } from "../fake-openai/index";
 import { FerryApi } from "./ferry-api";
@@ -132,12 +133,12 @@ async function backfillUnderLimit(fake: FakeOpenAI, ferry: FerryInstance, ids: s
 export async function runPacing(
   fake: FakeOpenAI,
   start: (vars: Record<string, string>) => Promise<FerryInstance>,
-  o: { rpm: number; threads: number; aloneMs: number; timeoutMs: number; sourceKey: string },
+  o: { rpm: number; threads: number; aloneMs: number; timeoutMs: number; sourceKey: string; targetKeys: { paced: string; unpaced: string } },
 ): Promise<PacingResult> {
   const seed = (label: string) => Array.from({ length: o.threads }, (_, i) => fake.state.createThread({ id: `thread_bench_pace_${label}_${i}`, generate: 40 }));
   const vars = { ASSISTANTS_API_KEY: o.sourceKey };
 
-  const paced = await start({ ...vars, OPENAI_MAX_RPM: String(o.rpm) });
+  const paced = await start({ ...vars, OPENAI_API_KEY: o.targetKeys.paced, OPENAI_MAX_RPM: String(o.rpm) });
   let alone: LazyStream;
   let besideRun: Awaited<ReturnType<typeof backfillUnderLimit>>;
   try {
@@ -146,9 +147,7 @@ export async function runPacing(
   } finally {
     await paced.stop();
   }
-  // A minute with nothing sent, so the unpaced run starts on an empty window too.
-  await sleep(60_000);
-  const unpaced = await start(vars);
+  const unpaced = await start({ ...vars, OPENAI_API_KEY: o.targetKeys.unpaced });
   try {
     const { run } = await backfillUnderLimit(fake, unpaced, seed("unpaced"), o.timeoutMs, null);
     return { rpm: o.rpm, alone, beside: besideRun.stream!, paced: besideRun.run, unpaced: run };
