@@ -285,7 +285,7 @@ class ThreadRun {
     this.progress.warnings = mergeWarnings(this.progress.warnings, warnings);
   }
 
-  async release(end: { status: ThreadStatus; error: StoredError | null; migratedAt?: number; nextAttemptAt?: number; attempts?: number }): Promise<ThreadRow> {
+  async release(end: { status: ThreadStatus; error: StoredError | null; migratedAt?: number; nextAttemptAt?: number; attempts?: number; recentMessageIds?: string[] }): Promise<ThreadRow> {
     const row = await releaseLease(this.deps.db, this.threadId, this.owner, { ...this.progress, ...end, needsReconcile: this.reconcileFirst }, this.now());
     if (!row) throw new LeaseLost();
     return row;
