@@ -26,11 +26,19 @@ export interface LazyStream {
 export interface TargetCalls {
   total: number;
   refused: number;
-  /** Calls per minute from the end of the ramp to the last backfill call, and over how long. */
+  /**
+   * Admitted calls per minute while the backfill is saturated: the mean over every whole minute
+   * (sliding, a second apart) from the end of the pacer's slow start to the backfill's last call;
+   * null when that is shorter than a minute. `sustainedMs`: that stretch.
+   */
   sustainedPerMinute: number | null;
+  /** The fewest admitted calls in one of those minutes. */
+  leanestMinute: number | null;
   sustainedMs: number;
-  /** The most calls the fake saw in any 60 s. */
+  /** The most calls the fake admitted in any 60 s. */
   busiestMinute: number;
+  /** Admitted calls per 10 s from the first one: where the rate ramps, holds and ends. */
+  timeline: number[];
 }
 
 export interface PacingRun {
@@ -88,19 +96,24 @@ function targetCalls(fake: FakeOpenAI, from: number, to: number, backfillIds: Re
   };
   const last = Math.max(from, ...calls.filter((c) => ofBackfill(c.path)).map((c) => c.at));
   const first = admitted[0] ?? from;
-  const span = last - (first + RAMP_MS);
-  const inSpan = admitted.filter((t) => t >= first + RAMP_MS && t <= last).length;
+  const inWindow = (start: number) => admitted.filter((t) => t >= start && t < start + 60_000).length;
+  const minutes: number[] = [];
+  for (let start = first + RAMP_MS; start + 60_000 <= last; start += 1_000) minutes.push(inWindow(start));
   let busiest = 0;
   for (let i = 0, j = 0; j < admitted.length; j++) {
     while (admitted[j]! - admitted[i]! >= 60_000) i++;
     busiest = Math.max(busiest, j - i + 1);
   }
+  const timeline: number[] = [];
+  for (const t of admitted) timeline[Math.floor((t - first) / 10_000)] = (timeline[Math.floor((t - first) / 10_000)] ?? 0) + 1;
   return {
     total: calls.length,
     refused: calls.length - admitted.length,
-    sustainedPerMinute: span >= 10_000 ? (inSpan / span) * 60_000 : null,
-    sustainedMs: Math.max(0, span),
+    sustainedPerMinute: minutes.length ? minutes.reduce((a, b) => a + b, 0) / minutes.length : null,
+    leanestMinute: minutes.length ? Math.min(...minutes) : null,
+    sustainedMs: Math.max(0, last - (first + RAMP_MS)),
     busiestMinute: busiest,
+    timeline: Array.from(timeline, (n) => n ?? 0),
   };
 }
 

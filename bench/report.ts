@@ -292,7 +292,7 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
     row(
       "5",
       `Pacing: ${int(p.paced.threads)} × 40 backfill under a limit of ${int(p.rpm)} calls/min (the fake's sliding window on the target's key) with \`OPENAI_MAX_RPM=${p.rpm}\`, a lazy migration a second beside it`,
-      `${t.sustainedPerMinute === null ? "n/a (too short to sustain)" : `${int(t.sustainedPerMinute)} calls/min`} sustained (over ${s(t.sustainedMs)} after the 63 s slow start); busiest minute ${int(t.busiestMinute)}; ${pacingRunText(p.paced)}`,
+      `${t.sustainedPerMinute === null ? "n/a (saturated for less than a minute)" : `${int(t.sustainedPerMinute)} calls/min sustained (mean of the whole minutes of ${s(t.sustainedMs)} after the 63 s slow start; the leanest ${int(t.leanestMinute!)})`}; busiest minute ${int(t.busiestMinute)}; ${pacingRunText(p.paced)}`,
       `limit ${int(p.rpm)} calls/min`,
       rate === null ? "—" : `**${rate.toFixed(2)}** of the limit`,
       `≥ ${TARGET.pacedRate.toFixed(2)}`,
@@ -382,6 +382,10 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
     lines.push(
       `- **Under faults, the tail:** ${milestonesText(f)}, all at ${s(f.wallMs)}; the slowest thread took ${f.calls.threadSpanMs ? `${int(f.calls.threadSpanMs.max)} ms` : "n/a"} from its first call to its last answer.`,
     );
+  }
+  if (r.pacing) {
+    const tl = (run: PacingRun) => run.target.timeline.map((n) => int(n)).join(" ");
+    lines.push(`- **Pacing, admitted target calls per 10 s:** paced ${tl(r.pacing.paced)}; unpaced ${tl(r.pacing.unpaced)}.`);
   }
   if (bl) lines.push(`- **Baseline:** calls by route ${routesOf(bl.calls.byRoute)}; ${bl.callsPerThread.toFixed(1)} calls per thread, one at a time: ${s(bl.callsPerThread * L)} of latency per thread.`);
   if (r.lookup) {

@@ -8,11 +8,11 @@
  * `limit` or fewer, wherever in its span each permit is spent. The price is TTL ÷ (minute + TTL)
  * of the rate (5 % at 3 s), which is why permits live briefly and are handed back when unused.
  *
- * Lanes: lazy work (a user is waiting) may take the whole rate. The backfill leaves room for it:
- * what lazy work used in the last span plus two pages, up to 1 − share of the rate, and ramps up
- * after idleness (slow start), so its grants age out steadily. So an idle lazy lane costs the backfill only the
- * headroom, and lazy work that grows takes the backfill's place as the backfill's grants age out,
- * up to its share, and beyond while the backfill is idle.
+ * Lanes: each lane leaves the other what the other used in the last span plus two pages of
+ * headroom, up to the other's share (the backfill's BACKFILL_SHARE, lazy work's the rest). So an
+ * idle lane costs the busy one only the headroom, and a lane that grows takes the other's place as
+ * the other's grants age out, up to its own share. The backfill ramps up after idleness (slow start),
+ * so its grants age out steadily and lazy work that grows finds room within seconds.
  *
  * A 429 pauses every grant until its Retry-After and halves the rate; the rate then climbs back
  * linearly (additive increase), reaching the configured rate one RECOVERY_MS after a halving.
@@ -28,11 +28,11 @@ const SPAN_MS = WINDOW_MS + PERMIT_TTL_MS;
 /** Permits asked for at a time: a page of work (a message list and five writes), so pacing costs one pacer request per page. */
 export const PAGE_PERMITS = 6;
 /**
- * The backfill leaves lazy work what it used in the last span and two pages more (up to lazy work's
+ * Each lane leaves the other what it used in the last span and two pages more (up to the other's
  * share): a steady lazy stream never waits, and one that grows waits only as long as the backfill's
  * grants take to age out, which slow start keeps steady.
  */
-const LAZY_HEADROOM = 2 * PAGE_PERMITS;
+const HEADROOM = 2 * PAGE_PERMITS;
 /**
  * Slow start: a backfill that had no grant counting ramps up over one span (a page at first), so
  * its grants, and with them the room they free, spread over the span instead of all ageing out at
@@ -73,6 +73,13 @@ export interface LedgerState {
   lastMinute: Record<Lane, number>;
 }
 
+/** A lane's cap: after its ramp (`full`), and at a time (`at`); `since`: when a ramping lane began. */
+interface LaneCap {
+  full: number;
+  at: (t: number) => number;
+  since?: number;
+}
+
 interface Entry {
   id: number;
   at: number;
@@ -101,21 +108,36 @@ export class PermitLedger {
     const limit = this.limit(now, req.rpm);
     const cap = this.laneCap(now, req, limit);
     const start = Math.max(now, this.pausedUntil);
-    for (let n = Math.min(req.want, cap); n >= 1; n = Math.floor(n / 2)) {
+    for (let n = Math.min(req.want, cap.full); n >= 1; n = Math.floor(n / 2)) {
       const at = this.earliestWithin(start, now + req.maxWaitMs, n, req.lane, limit, cap);
       if (at !== null) return this.record(now, at, n, req.lane);
     }
-    const at = cap >= 1 ? this.surelyFree(start, req.lane, limit, cap) : Number.POSITIVE_INFINITY;
+    // Refused: one permit surely fits once the lane's grants have aged out enough and its slow start lets it.
+    const at = Math.max(cap.full >= 1 ? this.surelyFree(start, req.lane, limit, cap.full) : Number.POSITIVE_INFINITY, this.rampedFor(now, 1, req.lane, cap));
     return { granted: 0, retryAfterMs: Math.max(1, Number.isFinite(at) ? at - now : SPAN_MS) };
   }
 
-  /** What a lane may hold in a span: lazy work all of it, the backfill what lazy work leaves, ramping up after idleness. */
-  private laneCap(now: number, req: TakeRequest, limit: number): number {
-    if (req.lane === "lazy") return limit;
-    const lazyUsed = this.used(now, "lazy");
-    const cap = limit - Math.min(Math.ceil((1 - req.backfillShare) * limit), lazyUsed + LAZY_HEADROOM);
+  /**
+   * What a lane may hold in a span: the rate less what the other lane holds (plus two pages of
+   * headroom), up to the other lane's share — so a lane wanting more than its share gets it only
+   * from what the other leaves idle. The backfill also ramps up after idleness (slow start): a page
+   * plus its cap's share of the time since.
+   */
+  private laneCap(now: number, req: TakeRequest, limit: number): LaneCap {
+    const other: Lane = req.lane === "lazy" ? "backfill" : "lazy";
+    const otherShare = req.lane === "lazy" ? Math.floor(req.backfillShare * limit) : Math.ceil((1 - req.backfillShare) * limit);
+    const full = limit - Math.min(otherShare, this.used(now, other) + HEADROOM);
+    if (req.lane === "lazy") return { full, at: () => full };
     if (this.used(now, "backfill") === 0) this.backfillSince = now;
-    return Math.min(cap, PAGE_PERMITS + Math.floor((cap * (now - this.backfillSince)) / SPAN_MS));
+    const since = this.backfillSince;
+    return { full, at: (t) => Math.min(full, PAGE_PERMITS + Math.floor((full * (t - since)) / SPAN_MS)), since };
+  }
+
+  /** When slow start lets the lane hold n more than it holds now (now, for a lane that does not ramp). */
+  private rampedFor(now: number, n: number, lane: Lane, cap: LaneCap): number {
+    if (cap.since === undefined) return Number.NEGATIVE_INFINITY;
+    const wanted = this.used(now, lane) + n;
+    return wanted > cap.full ? Number.POSITIVE_INFINITY : cap.since + Math.ceil(((wanted - PAGE_PERMITS) * SPAN_MS) / cap.full);
   }
 
   describe(now: number, rpm: number): LedgerState {
@@ -157,16 +179,10 @@ export class PermitLedger {
     this.others = { limit: seen.limit, used: Math.max(0, seen.limit - seen.remaining - own), until: at + WINDOW_MS };
   }
 
-  /** The earliest time in [start, horizon] at which n more permits fit, trying each time a grant stops counting. */
-  private earliestWithin(start: number, horizon: number, n: number, lane: Lane, limit: number, cap: number): number | null {
-    if (start > horizon) return null;
-    if (this.fits(start, n, lane, limit, cap)) return start;
-    for (const e of this.entries) {
-      const at = e.at + SPAN_MS;
-      if (at > horizon) return null;
-      if (at > start && this.fits(at, n, lane, limit, cap)) return at;
-    }
-    return null;
+  /** The earliest time in [start, horizon] at which n more permits fit: now, once slow start allows them, or as a grant stops counting. */
+  private earliestWithin(start: number, horizon: number, n: number, lane: Lane, limit: number, cap: LaneCap): number | null {
+    const candidates = [start, this.rampedFor(start, n, lane, cap), ...this.entries.map((e) => e.at + SPAN_MS)].filter((t) => t >= start && t <= horizon).sort((a, b) => a - b);
+    return candidates.find((t) => this.fits(t, n, lane, limit, cap.at(t))) ?? null;
   }
 
   /**
@@ -177,7 +193,7 @@ export class PermitLedger {
   private fits(s: number, n: number, lane: Lane, limit: number, cap: number): boolean {
     const ends = [s, ...this.entries.filter((e) => e.at > s && e.at < s + SPAN_MS).map((e) => e.at)];
     if (this.fullest(ends, () => true) + n > limit) return false;
-    return lane === "lazy" || this.fullest(ends, (e) => e.lane === lane) + n <= cap;
+    return this.fullest(ends, (e) => e.lane === lane) + n <= cap;
   }
 
   /** The most permits (of the grants `counts` keeps) in any span ending at one of `ends` (ascending). */

@@ -20,12 +20,14 @@ it("under a saturating backfill, lazy work that wants more than its share gets i
 });
 
 it("a steady lazy stream gets every call it asks for at once, and the backfill takes the rest (simulated clock)", () => {
-  const { sends, waits } = simulate({ rpm: RPM, backfillShare: 0.8, durationMs: MINUTES * 60_000, workers: [...backfill(40), ...lazy(5, 12)] });
+  const { sends, waits } = simulate({ rpm: RPM, backfillShare: 0.8, durationMs: MINUTES * 60_000, workers: [...backfill(40), ...lazy(5, 12)], callMs: [20, 300] });
   const lazyWaits = waits.filter((w) => w.lane === "lazy" && w.at > 60_000).map((w) => w.ms);
   expect(lazyWaits.length).toBeGreaterThan(100);
   expect(Math.max(...lazyWaits)).toBe(0);
   expect(perMinute(sends, "lazy")).toBeGreaterThanOrEqual(5 * 12 * 0.8); // its demand (the simulated calls themselves take time)
-  expect(perMinute(sends)).toBeGreaterThanOrEqual(0.9 * RPM);
+  // The rest goes to the backfill; these lazy callers hold a page of permits for one call or two, and
+  // what they hold counts as theirs until handed back, so 88 % here (bench part 5 measures the Worker).
+  expect(perMinute(sends)).toBeGreaterThanOrEqual(0.88 * RPM);
 });
 
 it("idle share flows: lazy work alone may take the whole rate (simulated clock)", () => {
