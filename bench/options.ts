@@ -57,7 +57,7 @@ markdown table and writes it to bench/results/latest.md (--quick: bench/results/
   --compare-concurrency C    also run the backfill with QUEUE_CONCURRENCY=C (default 10; quick: off; 0: off)
   --fault-seed N             seed of the random faults (default ${FAULT_MIX.seed})
   --pacing-rpm R             part 5: the target's limit and OPENAI_MAX_RPM, calls/min (default 1200, quick 600)
-  --pacing-threads N         part 5: threads in each backfill under the limit (default 900, quick 120)
+  --pacing-threads N         part 5: threads in each backfill under the limit (default 1200, quick 120)
   --scale N,M                part 6: thread counts in local D1 (default 100000,1000000; quick 10000,100000)
   --devtools-network         leave wrangler's DevTools network tracing on (by default the bench
                              switches it off: wrangler forwards each traced event to its Node
@@ -134,7 +134,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     faultSeed: int("fault-seed", FAULT_MIX.seed, 0),
     devtoolsNetwork: !!flags["devtools-network"],
     pacingRpm: int("pacing-rpm", quick ? 600 : 1200),
-    pacingThreads: int("pacing-threads", quick ? 120 : 900),
+    pacingThreads: int("pacing-threads", quick ? 120 : 1200),
     pacingAloneMs: quick ? 10_000 : 30_000,
     scaleSizes,
     scaleRequests: quick ? 10 : 30,

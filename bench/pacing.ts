@@ -14,8 +14,6 @@ const TARGET_ROUTE = /^[A-Z]+ \/v1\/(conversations|files|vector_stores)(\/|$)/;
 /** One lazy migration a second, of a 30-message thread: 2 target calls each, a tenth of R at 1,200. */
 const LAZY_EVERY_MS = 1_000;
 const LAZY_MESSAGES = 30;
-/** Sustained means after the pacer's slow start: a span (a minute and a permit's life) from the first call. */
-const RAMP_MS = 63_000;
 
 export interface LazyStream {
   latenciesMs: number[];
@@ -28,8 +26,9 @@ export interface TargetCalls {
   refused: number;
   /**
    * Admitted calls per minute while the backfill is saturated: the mean over every whole minute
-   * (sliding, a second apart) from the end of the pacer's slow start to the backfill's last call;
-   * null when that is shorter than a minute. `sustainedMs`: that stretch.
+   * (sliding, a second apart) from the first call to the backfill's last; null when that is shorter
+   * than a minute. `sustainedMs`: that stretch. (The pacer's slow start spreads the first minute's
+   * permits over it at the full rate, so the first minute counts too.)
    */
   sustainedPerMinute: number | null;
   /** The fewest admitted calls in one of those minutes. */
@@ -98,7 +97,7 @@ function targetCalls(fake: FakeOpenAI, from: number, to: number, backfillIds: Re
   const first = admitted[0] ?? from;
   const inWindow = (start: number) => admitted.filter((t) => t >= start && t < start + 60_000).length;
   const minutes: number[] = [];
-  for (let start = first + RAMP_MS; start + 60_000 <= last; start += 1_000) minutes.push(inWindow(start));
+  for (let start = first; start + 60_000 <= last; start += 1_000) minutes.push(inWindow(start));
   let busiest = 0;
   for (let i = 0, j = 0; j < admitted.length; j++) {
     while (admitted[j]! - admitted[i]! >= 60_000) i++;
@@ -111,7 +110,7 @@ function targetCalls(fake: FakeOpenAI, from: number, to: number, backfillIds: Re
     refused: calls.length - admitted.length,
     sustainedPerMinute: minutes.length ? minutes.reduce((a, b) => a + b, 0) / minutes.length : null,
     leanestMinute: minutes.length ? Math.min(...minutes) : null,
-    sustainedMs: Math.max(0, last - (first + RAMP_MS)),
+    sustainedMs: Math.max(0, last - first),
     busiestMinute: busiest,
     timeline: Array.from(timeline, (n) => n ?? 0),
   };

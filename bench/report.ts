@@ -292,7 +292,7 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
     row(
       "5",
       `Pacing: ${int(p.paced.threads)} × 40 backfill under a limit of ${int(p.rpm)} calls/min (the fake's sliding window on the target's key) with \`OPENAI_MAX_RPM=${p.rpm}\`, a lazy migration a second beside it`,
-      `${t.sustainedPerMinute === null ? "n/a (saturated for less than a minute)" : `${int(t.sustainedPerMinute)} calls/min sustained (mean of the whole minutes of ${s(t.sustainedMs)} after the 63 s slow start; the leanest ${int(t.leanestMinute!)})`}; busiest minute ${int(t.busiestMinute)}; ${pacingRunText(p.paced)}`,
+      `${t.sustainedPerMinute === null ? "n/a (saturated for less than a minute)" : `${int(t.sustainedPerMinute)} calls/min sustained (mean of the whole minutes of the ${s(t.sustainedMs)} the backfill ran; the leanest ${int(t.leanestMinute!)})`}; busiest minute ${int(t.busiestMinute)}; ${pacingRunText(p.paced)}`,
       `limit ${int(p.rpm)} calls/min`,
       rate === null ? "—" : `**${rate.toFixed(2)}** of the limit`,
       `≥ ${TARGET.pacedRate.toFixed(2)}`,

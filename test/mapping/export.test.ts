@@ -2,6 +2,7 @@
 // line for line what the list says — on 100,000 threads.
 import { env } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
+import { EXPORT_PAGE } from "../../src/handlers/http/routes/mapping";
 import type { ThreadMigration } from "../../src/handlers/http/schemas";
 import { recordingD1 } from "../support/d1";
 import { api } from "../support/ferry";
@@ -98,5 +99,5 @@ it("streams: D1 is read a page at a time as the body is read, not all before the
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) lines += new TextDecoder().decode(chunk.value).split("\n").length - 1;
   expect(lines).toBe(N);
   const pages = statements.filter((s) => /from "threads"/.test(s.sql));
-  expect(pages.length).toBe(Math.floor(N / 2000) + 1); // 2,000 rows a page, and the empty one that ends it
+  expect(pages.length).toBe(Math.floor(N / EXPORT_PAGE) + 1); // its pages, and the empty one that ends it
 }, 120_000);
