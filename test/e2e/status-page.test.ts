@@ -121,7 +121,7 @@ it("refuses a wrong token with a clear message and asks again; the right one the
   await expect.poll(() => text(page, "#token-error")).toMatch(/refused that token \(401\)/);
   expect(await page.getByLabel("API_TOKEN").inputValue()).toBe("");
   expect(await page.locator("#dashboard").isHidden()).toBe(true);
-  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  expect(await page.evaluate("sessionStorage.length")).toBe(0);
 
   await signIn(page);
   await page.locator("#dashboard").waitFor({ state: "visible" });
@@ -133,14 +133,14 @@ it("keeps the token in the tab alone: a reload stays signed in, a new tab asks, 
   const { page, problems } = await dashboard();
   await page.reload();
   await page.locator("#dashboard").waitFor({ state: "visible" });
-  expect(await page.evaluate(() => [localStorage.length, document.cookie])).toEqual([0, ""]);
+  expect(await page.evaluate("[localStorage.length, document.cookie]")).toEqual([0, ""]);
 
   const other = await open(browser, "/");
   await other.page.getByLabel("API_TOKEN").waitFor();
 
   await page.getByRole("button", { name: "Forget token" }).click();
   await page.getByLabel("API_TOKEN").waitFor();
-  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  expect(await page.evaluate("sessionStorage.length")).toBe(0);
   expect([...problems, ...other.problems]).toEqual([]);
 });
 
@@ -151,7 +151,7 @@ it("is readable on a phone (nothing wider than 375 px) and at 1440 px", async ()
   ] as const) {
     const { page, problems } = await dashboard(viewport);
     await page.locator("#report-warnings li", { hasText: "assistant_image_replaced" }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(viewport.width);
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth"), name).toBeLessThanOrEqual(viewport.width);
     if (SCREENSHOTS) {
       await page.getByLabel("thread id").fill(warned[0]!.thread_id);
       await page.getByRole("button", { name: "Look up" }).click();

@@ -27,10 +27,8 @@ export async function open(browser: Browser, path: string, viewport = DESKTOP): 
   page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
   // CSP violations reach the console too, but the event names the directive and what it blocked.
   await page.exposeFunction("__cspViolation", (v: string) => problems.push(`csp: ${v}`));
-  await page.addInitScript(() =>
-    document.addEventListener("securitypolicyviolation", (e) =>
-      (window as unknown as { __cspViolation: (v: string) => void }).__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || e.sample}`),
-    ),
+  await page.addInitScript(
+    'document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || e.sample}`))',
   );
   await page.goto(`${inject("ferryUrl")}${path}`);
   return { page, problems };
