@@ -172,11 +172,11 @@ it("/docs lists every operation of /openapi.json, from ferry's own copy of Swagg
     .locator(".opblock")
     .evaluateAll((blocks) => blocks.map((b) => `${b.querySelector(".opblock-summary-method")?.textContent} ${b.querySelector(".opblock-summary-path")?.getAttribute("data-path")}`));
   expect(listed.sort()).toEqual(documented.sort());
+  if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, "api-reference.png") });
 
   // An operation opens with its responses, errors included.
   await page.locator(".opblock-summary-path[data-path='/v1/status']").click();
   await page.locator(".opblock.is-open .responses-table").waitFor();
   expect(await page.locator(".opblock.is-open .response-col_status").allInnerTexts()).toEqual(expect.arrayContaining(["200", "401"]));
-  if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, "api-reference.png") });
   expect(problems).toEqual([]);
 });

@@ -13,7 +13,7 @@ const EXAMPLES_SHOWN = 3;
 
 const $ = (id) => document.getElementById(id);
 const number = new Intl.NumberFormat("en");
-const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+const when = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 const hourOf = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
 /** The token was refused (401): ask for another. */
@@ -210,7 +210,7 @@ function drawHourly(last24h) {
   });
   $("hourly").replaceChildren(...bars);
   show("hourly-total", `${number.format(last24h.threads_migrated)} threads, ${number.format(last24h.threads_per_hour)} an hour`);
-  show("hourly-from", hours.length ? hourOf.format(Date.parse(hours[0].hour)) : "");
+  show("hourly-from", hours.length ? `from ${when.format(Date.parse(hours[0].hour))}` : "");
   show("hourly-max", `peak ${number.format(peak)} an hour`);
 }
 
