@@ -8,6 +8,8 @@ const POLL_MS = 5000;
 const SVG = "http://www.w3.org/2000/svg";
 const THREAD_STATES = ["migrated", "migrating", "pending", "failed", "source_unavailable"];
 const TOP_CODES = 5;
+// #thread=<id> names the lookup shown, so a report's example link and the box lead to one place.
+const THREAD_HASH = "#thread=";
 const REFUSED = "ferry refused that token (401). Enter the API_TOKEN this ferry was deployed with.";
 const EXAMPLES_SHOWN = 3;
 
@@ -75,6 +77,7 @@ $("sign-out").addEventListener("click", () => askForToken());
 // --- refreshing ------------------------------------------------------------------------------
 
 let timer = null;
+let rounds = 0;
 let shutdownAt = null;
 
 function stopPolling() {
@@ -88,14 +91,19 @@ async function start() {
   if (!ok) return;
   $("dashboard").hidden = false;
   $("sign-out").hidden = false;
-  if (location.hash.startsWith("#thread=")) void lookUp(decodeURIComponent(location.hash.slice("#thread=".length)));
+  lookUpFromHash();
 }
 
-/** One round: status and report. Schedules the next unless the token was refused. */
+/**
+ * One round: status and report. Schedules the next unless the token was refused. A button starts a
+ * round at once; an older one still under way then draws nothing, lest it show a state gone by.
+ */
 async function refresh() {
   stopPolling();
+  const round = ++rounds;
   try {
     const [status, report] = await Promise.all([api("/v1/status"), api("/v1/report")]);
+    if (round !== rounds) return true;
     renderStatus(status);
     renderReport(report);
     $("notice").hidden = true;
@@ -107,7 +115,7 @@ async function refresh() {
     }
     notice(err instanceof Answered ? `ferry answered: ${err.message}` : "ferry is not reachable; trying again.");
   } finally {
-    if (sessionStorage.getItem(TOKEN_KEY) !== null) timer = setTimeout(refresh, POLL_MS);
+    if (round === rounds && sessionStorage.getItem(TOKEN_KEY) !== null) timer = setTimeout(refresh, POLL_MS);
   }
   return true;
 }
@@ -226,7 +234,7 @@ function issues(id, list, none) {
     const li = el("li");
     li.append(el("code", issue.code), ` — ${number.format(issue.threads)} thread${issue.threads === 1 ? "" : "s"} `);
     const examples = el("div");
-    for (const threadId of issue.examples.slice(0, EXAMPLES_SHOWN)) examples.append(el("a", threadId, { href: `#thread=${encodeURIComponent(threadId)}` }));
+    for (const threadId of issue.examples.slice(0, EXAMPLES_SHOWN)) examples.append(el("a", threadId, { href: THREAD_HASH + encodeURIComponent(threadId) }));
     li.append(examples);
     return li;
   });
@@ -253,17 +261,18 @@ for (const [id, path] of [
 
 // --- lookup ----------------------------------------------------------------------------------
 
+function lookUpFromHash() {
+  if (!$("dashboard").hidden && location.hash.startsWith(THREAD_HASH)) void lookUp(decodeURIComponent(location.hash.slice(THREAD_HASH.length)));
+}
+
 $("lookup-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  const id = $("thread-id").value.trim();
-  // The hash names the lookup, so a report's example link and the box lead to the same place.
-  if (location.hash === `#thread=${encodeURIComponent(id)}`) void lookUp(id);
-  else location.hash = `thread=${encodeURIComponent(id)}`;
+  const hash = THREAD_HASH + encodeURIComponent($("thread-id").value.trim());
+  if (location.hash === hash) lookUpFromHash();
+  else location.hash = hash;
 });
 
-window.addEventListener("hashchange", () => {
-  if (location.hash.startsWith("#thread=")) void lookUp(decodeURIComponent(location.hash.slice("#thread=".length)));
-});
+window.addEventListener("hashchange", lookUpFromHash);
 
 async function lookUp(threadId) {
   $("thread-id").value = threadId;
