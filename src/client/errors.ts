@@ -100,7 +100,7 @@ export function classify(err: unknown): Classified {
 /** A failure as ferry records it: what answered and what it said (never a key or token: the SDK's messages hold none). */
 export function describeFailure(err: unknown): string {
   if (err instanceof EntraRefused) return `Microsoft Entra refused a token${err.code ? ` (${err.code})` : ""}: ${err.message}`;
-  if (err instanceof SourceGone || err instanceof SourceRejected) return `the Assistants API answered ${err.status}: ${err.message}`;
+  if ((err instanceof SourceGone || err instanceof SourceRejected) && err.status) return `the Assistants API answered ${err.status}: ${err.message}`;
   if (err instanceof CallFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;
   return err instanceof Error ? err.message : String(err);
 }
