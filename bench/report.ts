@@ -38,6 +38,8 @@ export interface Results {
   /** Part 10: the backfill and the fault part again with ORPHAN_SAFE_CREATE=true. */
   orphanSafe?: { backfill: BackfillResult; faults: BackfillResult };
   tools?: ToolsResult;
+  /** How the run was started, as typed: a run of some parts (`--only`) says which. */
+  command: string;
   runSeconds: number;
 }
 
@@ -163,7 +165,7 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
       `QUEUE_CONCURRENCY ${r.concurrency.value} (${r.concurrency.source}); lookup ${o.lookupSeconds} s × ${o.connections} connections per target; ` +
       `faults: ${pctOf(r.faultMix.rate500)} 500, ${pctOf(r.faultMix.rate429)} 429 (Retry-After ${r.faultMix.retryAfter}), ${pctOf(r.faultMix.rateCommitThenFail)} commit-then-fail writes, seed ${r.faultMix.seed}; ` +
       `wrangler's DevTools network tracing ${r.networkTracing}`,
-    `- **Run:** \`npm run bench${o.quick ? " -- --quick" : ""}\`, ${Math.round(r.runSeconds)} s in all`,
+    `- **Run:** \`${r.command}\`, ${Math.round(r.runSeconds)} s in all`,
     "",
     "| # | part | ferry | reference | result | target | |",
     "|---|---|---|---|---|---|---|",

@@ -85,7 +85,7 @@ async function main(o: BenchOptions): Promise<void> {
     ? { value: o.queueConcurrency, source: "--var" }
     : { value: defaultConcurrency(ws.appDir), source: "ferry's default, src/config.ts" };
   const extraVars: Record<string, string> = o.queueConcurrency ? { QUEUE_CONCURRENCY: String(o.queueConcurrency) } : {};
-  const results: Results = { options: o, env: describeEnvironment(), consumer, concurrency, faultMix, networkTracing: o.devtoolsNetwork ? "on (--devtools-network)" : "off", runSeconds: 0 };
+  const results: Results = { options: o, env: describeEnvironment(), consumer, concurrency, faultMix, networkTracing: o.devtoolsNetwork ? "on (--devtools-network)" : "off", command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "), runSeconds: 0 };
 
   if (["backfill", "lookup", "baseline", "faults"].some((p) => o.parts.has(p as Part))) {
     const ferry = await start(ws, "main", fake, extraVars, results);
