@@ -1,5 +1,6 @@
 // Parts 2 and 4: N threads × M messages imported and migrated through POST /v1/backfill and the
-// local queue until all have settled; also the engine of part 3 (one thread, many messages).
+// local queue until all have settled; also the engine of part 3 (one thread, many messages) and of
+// parts 10 and 11 (the modes).
 import type { FakeOpenAI } from "../fake-openai/index";
 import { callStats, minimumCalls, type CallStats } from "./calls";
 import { FerryApi, type Milestone } from "./ferry-api";
@@ -27,7 +28,15 @@ export function seedThreads(fake: FakeOpenAI, part: string, count: number, messa
   return Array.from({ length: count }, (_, i) => fake.state.createThread({ id: `thread_bench_${part}_${i}`, generate: messages }));
 }
 
-export async function runBackfill(fake: FakeOpenAI, ferry: FerryInstance, ids: readonly string[], messages: number, timeoutMs: number): Promise<BackfillResult> {
+/** `minimum`: contract §4.2's calls for these threads, by default in the default mode for `messages` plain messages each. */
+export async function runBackfill(
+  fake: FakeOpenAI,
+  ferry: FerryInstance,
+  ids: readonly string[],
+  messages: number,
+  timeoutMs: number,
+  minimum = ids.length * minimumCalls(messages),
+): Promise<BackfillResult> {
   const api = new FerryApi(ferry.url);
   fake.state.clearCalls();
   const cpu = new CpuMeter(ferry.pgid);
@@ -41,7 +50,7 @@ export async function runBackfill(fake: FakeOpenAI, ferry: FerryInstance, ids: r
     timedOut,
     milestones,
     calls,
-    minimumCalls: ids.length * minimumCalls(messages),
+    minimumCalls: minimum,
     cpu: cpuUsed,
     verification,
     unfinished,

@@ -1,12 +1,16 @@
 // What the fake OpenAI saw during one part: calls by route and status, against contract §4.2's minimum.
-import { minimumCalls as contractMinimum, totalCalls } from "../src/migration/cost";
+import { minimumCalls as contractMinimum, totalCalls, type ThreadShape } from "../src/migration/cost";
 import type { CallRecord, FakeState } from "../fake-openai/index";
 
-/** Contract §4.2 for a thread of n convertible messages: one thread read, the lists, the 20-item writes. */
-export const minimumCalls = (messages: number): number => totalCalls(contractMinimum({ messages }));
+/**
+ * Contract §4.2 for a thread of n convertible messages: one thread read, the lists, the 20-item
+ * writes; `shape` adds what the instance's mode and the thread's runs make of it (ORPHAN_SAFE_CREATE's
+ * extra write, the steps lists and tool items of §3.1).
+ */
+export const minimumCalls = (messages: number, shape: Omit<ThreadShape, "messages"> = {}): number => totalCalls(contractMinimum({ messages, ...shape }));
 
 /** Sequential calls on one thread's critical path: the same calls, each waiting for the one before. */
-export const criticalPathCalls = minimumCalls;
+export const criticalPathCalls = (messages: number): number => minimumCalls(messages);
 
 /**
  * Routes a thread migration uses (contract §4.2); anything else (the assistants backfill of §5,
@@ -71,6 +75,19 @@ export function callStats(state: FakeState, latencyMs: number): CallStats {
     maxThreadsInFlight: maxInFlight,
     complete: log.calls.length === log.total,
   };
+}
+
+const ASSISTANT_READ = "GET /v1/assistants/{id}";
+
+/**
+ * Reads of these assistants (`GET /v1/assistants/{id}`): MIGRATE_TOOL_CALLS=auto learning their tools,
+ * and the backfill's own sync of each (contract §5) — one route, so the two cannot be told apart.
+ * Counted from the detailed log, by id, since the sync also reads every other assistant the fake holds.
+ */
+export function assistantReads(state: FakeState, assistantIds: ReadonlySet<string>): number {
+  const log = state.callLog();
+  if (log.calls.length !== log.total) throw new Error("the fake's detailed call log was cut: assistant reads cannot be counted");
+  return log.calls.filter((c) => c.route === ASSISTANT_READ && assistantIds.has(decodeURIComponent(c.path.split("/").pop()!))).length;
 }
 
 function threadOf(call: CallRecord, convThread: Map<string, string>): string | undefined {

@@ -6,7 +6,7 @@ export interface BenchOptions {
   quick: boolean;
   /** Injected latency of every fake OpenAI call, in ms. */
   latencyMs: number;
-  /** Threads in the backfill (and in the baseline, and under faults). */
+  /** Threads in the backfill (and in the baseline, under faults, and in parts 10 and 11). */
   threads: number;
   /** Messages per backfill thread. */
   messages: number;
@@ -39,7 +39,7 @@ export interface BenchOptions {
   out: string;
 }
 
-export const PARTS = ["backfill", "lookup", "baseline", "faults", "huge", "export", "pacing", "scale"] as const;
+export const PARTS = ["backfill", "lookup", "baseline", "faults", "huge", "export", "pacing", "scale", "orphan-safe", "tools"] as const;
 export type Part = (typeof PARTS)[number];
 
 export const HELP = `Usage: npm run bench -- [options]
@@ -50,7 +50,7 @@ markdown table and writes it to bench/results/latest.md (--quick: bench/results/
 
   --quick                    every part small: the whole run takes under a minute
   --latency MS               injected latency per OpenAI call (default 50)
-  --threads N                backfill threads (default 500, quick 40)
+  --threads N                backfill threads, also of parts 10 (orphan-safe) and 11 (tools) (default 500, quick 40)
   --messages M               messages per backfill thread (default 40)
   --huge N                   messages of the one huge thread (default 10000, quick 1000)
   --lookup-seconds S         autocannon duration per target (default 10, quick 2)

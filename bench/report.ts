@@ -4,6 +4,7 @@
 import type { RandomFaults } from "../fake-openai/index";
 import type { BackfillResult } from "./backfill";
 import type { BaselineResult } from "./baseline";
+import { minimumCalls as contractMinimum } from "../src/migration/cost";
 import { criticalPathCalls, minimumCalls } from "./calls";
 import type { Environment } from "./environment";
 import type { BigExportResult, ExportResult } from "./exports";
@@ -13,6 +14,7 @@ import type { BenchOptions } from "./options";
 import type { LazyStream, PacingResult, PacingRun } from "./pacing";
 import type { ScaleSize } from "./scale";
 import type { ConsumerSettings } from "./stack";
+import type { ToolsResult } from "./tools";
 
 export interface Results {
   options: BenchOptions;
@@ -33,6 +35,11 @@ export interface Results {
   compare?: { concurrency: number; result: BackfillResult };
   pacing?: PacingResult;
   scale?: ScaleSize[];
+  /** Part 10: the backfill and the fault part again with ORPHAN_SAFE_CREATE=true. */
+  orphanSafe?: { backfill: BackfillResult; faults: BackfillResult };
+  tools?: ToolsResult;
+  /** How the run was started, as typed: a run of some parts (`--only`) says which. */
+  command: string;
   runSeconds: number;
 }
 
@@ -68,18 +75,27 @@ function inFlightText(res: BackfillResult): string {
   return `threads in flight: ${(res.calls.threadSpanTotalMs / res.wallMs).toFixed(1)} on average, ${res.calls.maxThreadsInFlight} at most`;
 }
 
-/** Calls any client needs on average when reads fail with p(read) and writes with p(write) and each failure is sent again. */
-function faultFloor(threads: number, messages: number, mix: RandomFaults): number {
-  const reads = 1 + Math.max(1, Math.ceil(messages / 100));
-  const writes = Math.max(1, Math.ceil(messages / 20));
+/**
+ * Calls any client needs on average, ÷ the minimum, when reads fail with p(read) and writes with
+ * p(write) and each failure is sent again; `orphanSafe` for the mode's extra write.
+ */
+function faultFloor(messages: number, mix: RandomFaults, orphanSafe = false): number {
+  const min = contractMinimum({ messages, orphanSafe });
   const pRead = mix.rate500 + mix.rate429;
   const pWrite = pRead + mix.rateCommitThenFail;
-  return (threads * (reads / (1 - pRead) + writes / (1 - pWrite))) / (threads * minimumCalls(messages));
+  return ((min.threadReads + min.messageLists) / (1 - pRead) + min.writes / (1 - pWrite)) / minimumCalls(messages, { orphanSafe });
 }
 
 
 function load(r: LoadResult, seconds: number): string {
   return `${int(r.rps)} req/s · p50 ${ms(r.p50)} · p99 ${ms(r.p99)}${r.bad ? ` · **${int(r.bad)} bad answers**` : ""}${busyNote(r.cpu, seconds * 1000)}`;
+}
+
+function orphansText(v: BackfillResult["verification"]): string {
+  return (
+    `orphans: ${int(v.orphans)} unrecorded conversation(s) from interrupted creates on ${v.orphanThreads} thread(s), ${v.orphanThreadsFlagged} of them flagged \`possible_orphan_conversation\` (${v.flagged} threads flagged in all); ` +
+    `${int(v.orphansWithItems)} of them hold items, ${int(v.orphanItems)} items in all`
+  );
 }
 
 function settledNote(r: BackfillResult): string {
@@ -90,7 +106,8 @@ function settledNote(r: BackfillResult): string {
 
 function exactness(r: { verification: BackfillResult["verification"] }): string {
   const v = r.verification;
-  const bits = [`${int(v.duplicates)} duplicates / ${int(v.losses)} losses in ${int(v.threads - v.notMigrated)} recorded conversations`];
+  const tools = v.expectedToolItems ? ` (${int(v.expectedItems)} items expected, ${int(v.expectedToolItems)} of them \`function_call\`/\`function_call_output\`)` : "";
+  const bits = [`${int(v.duplicates)} duplicates / ${int(v.losses)} losses in ${int(v.threads - v.notMigrated)} recorded conversations${tools}`];
   if (v.outOfOrder) bits.push(`${v.outOfOrder} out of order`);
   if (v.notMigrated) bits.push(`${v.notMigrated} not migrated`);
   return bits.join(" · ");
@@ -102,6 +119,8 @@ function exactness(r: { verification: BackfillResult["verification"] }): string 
 const TARGET_IDS = [
   "lookup", "speedup", "calls", "exactly-once", "huge-calls", "huge-memory", "calls-faults", "exactly-once-faults",
   "export-calls", "export-exactly-once", "export-memory", "pacing-rate", "pacing-429",
+  "orphan-safe-calls", "orphan-safe-exactly-once", "orphan-safe-exactly-once-faults", "orphan-safe-orphans",
+  "tools-calls", "tools-exactly-once", "tools-auto-extra",
 ] as const;
 type TargetId = (typeof TARGET_IDS)[number];
 
@@ -146,7 +165,7 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
       `QUEUE_CONCURRENCY ${r.concurrency.value} (${r.concurrency.source}); lookup ${o.lookupSeconds} s × ${o.connections} connections per target; ` +
       `faults: ${pctOf(r.faultMix.rate500)} 500, ${pctOf(r.faultMix.rate429)} 429 (Retry-After ${r.faultMix.retryAfter}), ${pctOf(r.faultMix.rateCommitThenFail)} commit-then-fail writes, seed ${r.faultMix.seed}; ` +
       `wrangler's DevTools network tracing ${r.networkTracing}`,
-    `- **Run:** \`npm run bench${o.quick ? " -- --quick" : ""}\`, ${Math.round(r.runSeconds)} s in all`,
+    `- **Run:** \`${r.command}\`, ${Math.round(r.runSeconds)} s in all`,
     "",
     "| # | part | ferry | reference | result | target | |",
     "|---|---|---|---|---|---|---|",
@@ -250,7 +269,7 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
   if (f) {
     const ratio = f.calls.total / f.minimumCalls;
     const own = (f.calls.total - f.calls.faulted) / f.minimumCalls;
-    const floor = faultFloor(f.threads, f.messages, r.faultMix);
+    const floor = faultFloor(f.messages, r.faultMix);
     const v = f.verification;
     row(
       "4",
@@ -282,7 +301,7 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
       "4",
       "Under faults: duplicates / losses",
       exactness(f),
-      `orphans: ${int(v.orphans)} unrecorded conversation(s) from interrupted creates on ${v.orphanThreads} thread(s), ${v.orphanThreadsFlagged} of them flagged \`possible_orphan_conversation\` (${v.flagged} threads flagged in all)`,
+      orphansText(v),
       "",
       "0",
       judge({ id: "exactly-once-faults", goal: "under faults: no duplicates, no losses, every thread migrated", met: v.duplicates + v.losses === 0 && v.notMigrated === 0, result: exactness(f) }),
@@ -377,6 +396,50 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
     );
   }
 
+  const os = r.orphanSafe;
+  if (os) {
+    const [ob, of] = [os.backfill, os.faults];
+    const ratio = ob.calls.total / ob.minimumCalls;
+    row("10", `ORPHAN_SAFE_CREATE=true (fresh instance): ${int(ob.threads)} × ${ob.messages} backfill, wall time`, `${s(ob.wallMs)} · ${(ob.threads / (ob.wallMs / 1000)).toFixed(1)} threads/s${settledNote(ob)}${busyNote(ob.cpu, ob.wallMs)}`,
+      b ? `default mode (row 2): ${s(b.wallMs)}` : "default mode not run", b ? `${x(ob.wallMs / b.wallMs)} the default's wall time` : "", "—", "");
+    row("10", "ORPHAN_SAFE_CREATE: OpenAI calls ÷ the mode's §4.2 minimum (one write more a thread)", `${int(ob.calls.total)} ÷ ${int(ob.minimumCalls)}`, `default minimum ${int(ob.threads * minimumCalls(ob.messages))}; calls by route ${routes(ob)}`, `**${ratio.toFixed(2)}**`, "1.00",
+      judge({ id: "orphan-safe-calls", goal: "ORPHAN_SAFE_CREATE: backfill OpenAI calls = the mode's minimum", met: ratio <= TARGET.callsHappy + 1e-9, result: `${ratio.toFixed(2)}; calls by route ${routes(ob)}` }));
+    row("10", "ORPHAN_SAFE_CREATE: exactly once", exactness(ob), "", "", "0",
+      judge({ id: "orphan-safe-exactly-once", goal: "ORPHAN_SAFE_CREATE: no duplicates, no losses, every thread migrated", met: ob.verification.duplicates + ob.verification.losses === 0 && ob.verification.notMigrated === 0, result: exactness(ob) }));
+    const fr = of.calls.total / of.minimumCalls;
+    const own = (of.calls.total - of.calls.faulted) / of.minimumCalls;
+    row("10", `ORPHAN_SAFE_CREATE under faults: ${int(of.threads)} × ${of.messages}, wall time · OpenAI calls ÷ the mode's minimum`,
+      `${s(of.wallMs)}${settledNote(of)}${busyNote(of.cpu, of.wallMs)} · ${int(of.calls.total)} ÷ ${int(of.minimumCalls)}, of which ${int(of.calls.faulted)} answered with an injected fault; ${int(of.calls.reconcileReads)} reconciliation reads`,
+      `floor for any client that resends each failed call: ${faultFloor(of.messages, r.faultMix, true).toFixed(2)}${f ? `; default mode (row 4): ${(f.calls.total / f.minimumCalls).toFixed(2)} all · ${((f.calls.total - f.calls.faulted) / f.minimumCalls).toFixed(2)} without, ${s(f.wallMs)}` : ""}`,
+      `**${fr.toFixed(2)}** all calls · **${own.toFixed(2)}** without the injected failures`, "—", "");
+    row("10", "ORPHAN_SAFE_CREATE under faults: duplicates / losses", exactness(of), "", "", "0",
+      judge({ id: "orphan-safe-exactly-once-faults", goal: "ORPHAN_SAFE_CREATE under faults: no duplicates, no losses, every thread migrated", met: of.verification.duplicates + of.verification.losses === 0 && of.verification.notMigrated === 0, result: exactness(of) }));
+    const ov = of.verification;
+    row("10", "ORPHAN_SAFE_CREATE under faults: what orphans hold", orphansText(ov), f ? `default mode (row 4): ${orphansText(f.verification)}` : "default mode under faults not run", `**${int(ov.orphanItems)} items** in orphans`, "0 items",
+      judge({ id: "orphan-safe-orphans", goal: "ORPHAN_SAFE_CREATE under faults: orphans hold no items", met: ov.orphanItems === 0, result: `${int(ov.orphans)} orphans, ${int(ov.orphanItems)} items in them${f ? `; default mode: ${int(f.verification.orphans)} orphans, ${int(f.verification.orphanItems)} items` : ""}` }));
+  }
+
+  const tl = r.tools;
+  if (tl) {
+    const t = tl.tools.result;
+    const ratio = t.calls.total / t.minimumCalls;
+    row("11", `Tool history: ${int(t.threads)} threads × ${t.messages} messages, each answer a run's (two parallel function calls, code interpreter, file search in turn), MIGRATE_TOOL_CALLS=auto: wall time`,
+      `${s(t.wallMs)} · ${(t.threads / (t.wallMs / 1000)).toFixed(1)} threads/s${settledNote(t)}${busyNote(t.cpu, t.wallMs)}`, b ? `plain backfill (row 2): ${s(b.wallMs)}` : "", "", "—", "");
+    const minText = `§4.2 with one steps list per run that created a message and ${tl.tools.assistants} assistant read(s), one per distinct assistant`;
+    row("11", "Tool history: OpenAI calls ÷ minimum", `${int(t.calls.total)} ÷ ${int(t.minimumCalls)} (${minText})`, `calls by route ${routes(t)}, \`GET /v1/assistants/{id}\` ${int(tl.tools.assistantReads)}`, `**${ratio.toFixed(3)}**`, "1.00",
+      // Three decimals: a few assistant reads too many vanish in two over thousands of calls.
+      judge({ id: "tools-calls", goal: "tool history: OpenAI calls = the minimum with the steps lists", met: ratio <= TARGET.callsHappy + 1e-9, result: `${ratio.toFixed(3)}; ${int(tl.tools.assistantReads)} reads of ${tl.tools.assistants} assistants; calls by route ${routes(t)}` }));
+    row("11", "Tool history: exactly once", exactness(t), "", "", "0",
+      judge({ id: "tools-exactly-once", goal: "tool history: no duplicates, no losses, tool items included, every thread migrated", met: t.verification.duplicates + t.verification.losses === 0 && t.verification.notMigrated === 0 && t.verification.expectedToolItems > 0, result: exactness(t) }));
+    const [a, n] = [tl.autoPlain, tl.neverPlain];
+    const extra = a.result.calls.total - n.result.calls.total;
+    const byRoute = routeDelta(a.result, n.result, a.assistantReads - n.assistantReads);
+    row("11", `Tool history: cost of \`auto\` on ${int(a.result.threads)} tool-free threads × ${a.result.messages} (runs of ${a.assistants} assistants without tools), auto vs never, a fresh instance each`,
+      `auto: ${int(a.result.calls.total)} calls (${a.assistantReads} assistant reads) · ${exactness(a.result)}${settledNote(a.result)}`, `never: ${int(n.result.calls.total)} calls (${n.assistantReads} assistant reads) · ${exactness(n.result)}${settledNote(n.result)}`,
+      `**${extra >= 0 ? "+" : ""}${int(extra)} calls** (${(extra / a.result.threads).toFixed(3)} a thread${byRoute ? `: ${byRoute}` : ""})`, "0",
+      judge({ id: "tools-auto-extra", goal: "tool history: auto costs a tool-free backfill no call more than never", met: extra <= 0, result: `${extra >= 0 ? "+" : ""}${int(extra)} calls over ${int(a.result.threads)} threads${byRoute ? ` (${byRoute})` : ""}; assistant reads ${a.assistantReads} with auto, ${n.assistantReads} with never` }));
+  }
+
   const unexplained = verdicts.filter((t) => !t.met && !explained.has(t.id)).map((t) => t.id);
   const measured = new Map<string, Verdict>(verdicts.map((t) => [t.id, t]));
   // A note for a target this run did not measure (e.g. --only) is left alone.
@@ -408,6 +471,11 @@ export function renderReport(r: Results, explained: ReadonlySet<string>): Report
   diag(`Huge thread (${h ? int(h.small.backfill.messages) : ""} messages)`, h?.small.backfill);
   diag(`Huge thread (${h ? int(h.big.backfill.messages) : ""} messages)`, h?.big.backfill);
   diag("Under faults", f);
+  diag("ORPHAN_SAFE_CREATE", os?.backfill);
+  diag("ORPHAN_SAFE_CREATE under faults", os?.faults);
+  diag("Tool history", tl?.tools.result);
+  diag("Tool-free, auto", tl?.autoPlain.result);
+  diag("Tool-free, never", tl?.neverPlain.result);
   if (f) {
     lines.push(
       `- **Under faults, the tail:** ${milestonesText(f)}, all at ${s(f.wallMs)}; the slowest thread took ${f.calls.threadSpanMs ? `${int(f.calls.threadSpanMs.max)} ms` : "n/a"} from its first call to its last answer.`,
@@ -453,6 +521,17 @@ function routesOf(byRoute: Record<string, number>): string {
     .join(", ");
 }
 const routes = (r: BackfillResult) => routesOf(r.calls.byRoute);
+
+/** Where one backfill's calls differ from another's, by route; `assistantReads` is the difference in reads of their threads' assistants. */
+function routeDelta(a: BackfillResult, b: BackfillResult, assistantReads: number): string {
+  const delta: Record<string, number> = { "GET /v1/assistants/{id}": assistantReads };
+  for (const [k, n] of Object.entries(a.calls.byRoute)) delta[k] = (delta[k] ?? 0) + n;
+  for (const [k, n] of Object.entries(b.calls.byRoute)) delta[k] = (delta[k] ?? 0) - n;
+  return Object.entries(delta)
+    .filter(([, n]) => n !== 0)
+    .map(([k, n]) => `\`${k}\` ${n > 0 ? "+" : ""}${int(n)}`)
+    .join(", ");
+}
 
 function spanText(r: BackfillResult): string {
   const sp = r.calls.threadSpanMs;

@@ -10,8 +10,10 @@ import { describeEnvironment } from "./environment";
 import { runHuge } from "./huge";
 import { disableNetworkTracing } from "./inspector";
 import { runLookup } from "./lookup";
+import { minimumCalls } from "./calls";
 import { runPacing } from "./pacing";
 import { runScale } from "./scale";
+import { runTools } from "./tools";
 import { HELP, parseOptions, UsageError, type BenchOptions, type Part } from "./options";
 import { renderReport, type Results } from "./report";
 import { explainedTargets, writeResults } from "./results-file";
@@ -83,7 +85,7 @@ async function main(o: BenchOptions): Promise<void> {
     ? { value: o.queueConcurrency, source: "--var" }
     : { value: defaultConcurrency(ws.appDir), source: "ferry's default, src/config.ts" };
   const extraVars: Record<string, string> = o.queueConcurrency ? { QUEUE_CONCURRENCY: String(o.queueConcurrency) } : {};
-  const results: Results = { options: o, env: describeEnvironment(), consumer, concurrency, faultMix, networkTracing: o.devtoolsNetwork ? "on (--devtools-network)" : "off", runSeconds: 0 };
+  const results: Results = { options: o, env: describeEnvironment(), consumer, concurrency, faultMix, networkTracing: o.devtoolsNetwork ? "on (--devtools-network)" : "off", command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "), runSeconds: 0 };
 
   if (["backfill", "lookup", "baseline", "faults"].some((p) => o.parts.has(p as Part))) {
     const ferry = await start(ws, "main", fake, extraVars, results);
@@ -201,6 +203,41 @@ async function main(o: BenchOptions): Promise<void> {
 
   if (o.parts.has("scale")) {
     results.scale = await runScale(ws, o.scaleSizes, o.scaleRequests, (name, persistTo) => start(ws!, name, fake!, extraVars, results, persistTo), log);
+  }
+
+  if (o.parts.has("orphan-safe")) {
+    // The same backfill and fault mix as parts 2 and 4, with every conversation created empty.
+    const ferry = await start(ws, "orphan-safe", fake, { ...extraVars, ORPHAN_SAFE_CREATE: "true" }, results);
+    const minimum = o.threads * minimumCalls(o.messages, { orphanSafe: true });
+    try {
+      const ids = seedThreads(fake, "orphansafe", o.threads, o.messages);
+      await quiet(ferry, "orphan-safe");
+      log(`orphan-safe: ${o.threads} threads × ${o.messages} messages with ORPHAN_SAFE_CREATE=true`);
+      const backfill = await runBackfill(fake, ferry, ids, o.messages, timeoutMs, minimum);
+      log(`orphan-safe: ${(backfill.wallMs / 1000).toFixed(2)} s, ${backfill.calls.total} calls`);
+      const faultIds = seedThreads(fake, "orphansafe_faults", o.threads, o.messages);
+      await quiet(ferry, "orphan-safe faults");
+      log("orphan-safe: the backfill again under random faults");
+      fake.state.configure({ random: faultMix });
+      try {
+        results.orphanSafe = { backfill, faults: await runBackfill(fake, ferry, faultIds, o.messages, timeoutMs, minimum) };
+      } finally {
+        fake.state.configure({ random: NO_RANDOM_FAULTS });
+      }
+      log(`orphan-safe faults: ${(results.orphanSafe.faults.wallMs / 1000).toFixed(2)} s, ${results.orphanSafe.faults.verification.orphans} orphans holding ${results.orphanSafe.faults.verification.orphanItems} items`);
+    } finally {
+      await ferry.stop();
+    }
+  }
+
+  if (o.parts.has("tools")) {
+    results.tools = await runTools(fake, (name, vars) => start(ws!, name, fake!, { ...extraVars, ...vars }, results), quiet, {
+      threads: o.threads,
+      messages: o.messages,
+      // A thread's runs add one steps list each to its sequential calls.
+      timeoutMs: timeoutMs * 4,
+      log,
+    });
   }
 
   results.runSeconds = (performance.now() - t0) / 1000;

@@ -8,6 +8,7 @@ import { migrationsQueue } from "../../src/queue/messages";
 import { FAULT_MIX } from "../../fake-openai";
 import { fake, minimumCalls, ROUTES } from "../support/fake";
 import { api, assistantSettled, lookup, migrate, uniqueThreadId } from "../support/ferry";
+import { toolItemShape } from "../support/items";
 import { drainQueue } from "../support/queue";
 
 const DEMO = "thread_demo_tools"; // fake-openai/seed.ts: parallel calls, code interpreter, file search, an expired call, an incomplete message
@@ -20,8 +21,8 @@ beforeEach(async () => {
 
 /** An item as a reader sees it, without the ids the API gave it. */
 function shape(item: Record<string, unknown>): string {
-  if (item.type === "function_call") return `call ${item.call_id} ${item.name} ${item.arguments}`;
-  if (item.type === "function_call_output") return `output ${item.call_id} ${item.output}`;
+  const tool = toolItemShape(item);
+  if (tool !== null) return tool;
   const parts = item.content as { type: string; text?: string }[];
   return `${item.role}: ${parts.map((p) => p.text ?? `<${p.type}>`).join(" | ")}`;
 }
