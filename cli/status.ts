@@ -28,15 +28,18 @@ export interface WatchOptions extends OutputFlags {
 }
 
 /**
- * Polls until nothing is left to migrate (or Ctrl-C): a bar of migrated threads on a terminal,
- * otherwise one line a poll (a JSON document a line with --json).
+ * Polls until nothing is left to migrate or Ctrl-C, the usual way to stop watching (so it exits
+ * 0): a bar of migrated threads on a terminal, otherwise a line a poll (JSON with --json).
  */
-export async function watchStatus(conn: Connection, opts: WatchOptions): Promise<MigrationStatus> {
+export async function watchStatus(conn: Connection, opts: WatchOptions): Promise<void> {
   const tty = process.stderr.isTTY && !opts.json;
   const bar = progressBar("migrated", "threads");
+  const interrupted = new AbortController();
+  const stop = () => interrupted.abort();
+  process.once("SIGINT", stop);
   let started = false;
   try {
-    for (;;) {
+    while (!interrupted.signal.aborted) {
       const s = await getStatus(conn);
       const payload = {
         rate: `${count(Math.round(s.throughput.last_24h.threads_per_hour))} threads/h, ${count(s.threads.pending)} pending, ${count(s.threads.failed)} failed`,
@@ -49,10 +52,11 @@ export async function watchStatus(conn: Connection, opts: WatchOptions): Promise
       } else {
         process.stdout.write(opts.json ? `${JSON.stringify(s)}\n` : `${new Date().toISOString()} ${s.threads.migrated}/${s.threads.total} migrated, ${s.remaining} remaining\n`);
       }
-      if (s.remaining === 0) return s;
-      await sleep(opts.intervalSeconds * 1000);
+      if (s.remaining === 0) return;
+      await sleep(opts.intervalSeconds * 1000, undefined, { signal: interrupted.signal }).catch(() => undefined);
     }
   } finally {
     bar.stop();
+    process.off("SIGINT", stop);
   }
 }
