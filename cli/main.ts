@@ -1,7 +1,7 @@
 // `ferry`: the operator's command line for a running ferry (contract §8). Every command is a
 // call of ferry's HTTP API; this file wires the commands to commander and the exit codes.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { CliError, connection, EXIT, type ConnectionFlags } from "./client";
+import { CliError, connection, EXIT, type Connection, type ConnectionFlags } from "./client";
 import { importFile, renderImport } from "./import";
 import { print, type OutputFlags } from "./output";
 import { getStatus, renderStatus, watchStatus } from "./status";
@@ -39,6 +39,14 @@ const action =
 
 /** The connection and output flags, wherever on the line they were given. */
 const globals = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
+
+/** A command that prints ferry's answer about its argument and exits 0. */
+const printing = <V, T>(get: (conn: Connection, value: V) => Promise<T>, render: (answer: T) => string) =>
+  action(async (value: V, _opts: unknown, cmd: Command) => {
+    const g = globals(cmd);
+    print(g, await get(connection(g), value), render);
+    return EXIT.ok;
+  });
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -80,25 +88,13 @@ program
   .command("lookup")
   .description("what ferry knows of threads (never calls OpenAI); unknown ids show as unknown")
   .argument("<thread_ids...>")
-  .action(
-    action(async (ids: string[], _opts: unknown, cmd: Command) => {
-      const g = globals(cmd);
-      print(g, await lookup(connection(g), ids), renderThreads);
-      return EXIT.ok;
-    }),
-  );
+  .action(printing(lookup, renderThreads));
 
 program
   .command("preview")
   .description("dry-run a thread's migration: the items, writes and warnings it would make, writing nothing")
   .argument("<thread_id>")
-  .action(
-    action(async (id: string, _opts: unknown, cmd: Command) => {
-      const g = globals(cmd);
-      print(g, await preview(connection(g), id), renderPreview);
-      return EXIT.ok;
-    }),
-  );
+  .action(printing(preview, renderPreview));
 
 program
   .command("upload")
