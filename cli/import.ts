@@ -58,7 +58,7 @@ export async function importFile(conn: Connection, file: string, opts: ImportOpt
   const total = await countLines(file);
   const started = Date.now();
   const bar = progressBar("import", "lines");
-  bar.start(Math.max(total, state.line), state.line, rate(0, started, "ids"));
+  if (total > state.line) bar.start(total, state.line, rate(0, started, "ids")); // a finished import has nothing to show
   const stop = () => {
     bar.stop();
     process.stderr.write(`interrupted: run the same command again to go on after line ${count(state.line)} (${stateFile})\n`);
