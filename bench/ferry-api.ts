@@ -34,6 +34,11 @@ export class FerryApi {
     for (let i = 0; i < ids.length; i += IMPORT_MAX) await this.call("POST", "/v1/threads/import", { thread_ids: ids.slice(i, i + IMPORT_MAX) });
   }
 
+  /** A lazy migration (POST …/migrate): the thread's status when ferry answered (200 done, 202 continuing). */
+  async migrate(id: string): Promise<ThreadMigration["status"]> {
+    return (await this.call<ThreadMigration>("POST", `/v1/threads/${id}/migrate`)).status;
+  }
+
   startBackfill(): Promise<unknown> {
     return this.call("POST", "/v1/backfill");
   }
@@ -52,11 +57,13 @@ export class FerryApi {
 
   /**
    * Imports the ids, starts a backfill and polls /v1/status until `ids.length` more threads have
-   * settled (migrated, failed or source_unavailable) than before, or the deadline passes.
+   * settled (migrated, failed or source_unavailable) than before, or the deadline passes;
+   * `others` counts threads that started migrating meanwhile by other ways (lazy migrations), which
+   * status counts too.
    * Returns the wall time from the import to the poll that saw them all settled, and when the
    * first poll saw half, 90 % and 99 % of them settled (the tail is where retries show).
    */
-  async backfill(ids: readonly string[], timeoutMs: number): Promise<{ wallMs: number; timedOut: boolean; milestones: Milestone[] }> {
+  async backfill(ids: readonly string[], timeoutMs: number, others: () => number = () => 0): Promise<{ wallMs: number; timedOut: boolean; milestones: Milestone[] }> {
     const before = await this.status();
     const settled = (s: StatusCounts) => s.migrated + s.failed + s.source_unavailable;
     const milestones: Milestone[] = [];
@@ -67,7 +74,7 @@ export class FerryApi {
     for (;;) {
       const now = await this.status();
       const elapsed = performance.now() - started;
-      const done = (settled(now) - settled(before)) / ids.length;
+      const done = (settled(now) - settled(before) - others()) / ids.length;
       while (pending.length && done >= pending[0]!) milestones.push({ fraction: pending.shift()!, ms: elapsed });
       if (done >= 1) return { wallMs: elapsed, timedOut: false, milestones };
       if (elapsed > timeoutMs) return { wallMs: elapsed, timedOut: true, milestones };

@@ -25,11 +25,21 @@ export interface BenchOptions {
   exportGb: number;
   /** Leave wrangler's DevTools network tracing on (see inspector.ts). */
   devtoolsNetwork: boolean;
+  /** Part 8: the target's limit (the fake's window and OPENAI_MAX_RPM), calls a minute. */
+  pacingRpm: number;
+  /** Part 8: threads in each backfill under the limit (40 messages: 2 target calls each). */
+  pacingThreads: number;
+  /** Part 8: how long the lazy stream runs alone first, ms. */
+  pacingAloneMs: number;
+  /** Part 9: the numbers of threads in local D1 to measure at. */
+  scaleSizes: number[];
+  /** Part 9: timed requests per route and size. */
+  scaleRequests: number;
   parts: Set<Part>;
   out: string;
 }
 
-export const PARTS = ["backfill", "lookup", "baseline", "faults", "huge", "export"] as const;
+export const PARTS = ["backfill", "lookup", "baseline", "faults", "huge", "export", "pacing", "scale"] as const;
 export type Part = (typeof PARTS)[number];
 
 export const HELP = `Usage: npm run bench -- [options]
@@ -50,6 +60,9 @@ markdown table and writes it to bench/results/latest.md (--quick: bench/results/
   --fault-seed N             seed of the random faults (default ${FAULT_MIX.seed})
   --export-gb G              part "export" also ingests a file of about G GB on its own instance
                              (default 0: not run; 2 GB takes some minutes and 2× G of disk)
+  --pacing-rpm R             part 8: the target's limit and OPENAI_MAX_RPM, calls/min (default 1200, quick 600)
+  --pacing-threads N         part 8: threads in each backfill under the limit (default 1200, quick 120)
+  --scale N,M                part 9: thread counts in local D1 (default 100000,1000000; quick 10000,100000)
   --devtools-network         leave wrangler's DevTools network tracing on (by default the bench
                              switches it off: wrangler forwards each traced event to its Node
                              process, a local-only cost of every OpenAI call and D1 query)
@@ -73,12 +86,16 @@ const FLAGS = {
   "compare-concurrency": { type: "string" },
   "fault-seed": { type: "string" },
   "export-gb": { type: "string" },
+  "pacing-rpm": { type: "string" },
+  "pacing-threads": { type: "string" },
+  scale: { type: "string" },
   only: { type: "string" },
   out: { type: "string" },
 } as const;
 
 /** The flags that take a whole number. */
-type IntFlag = "latency" | "threads" | "messages" | "huge" | "lookup-seconds" | "connections" | "queue-concurrency" | "compare-concurrency" | "fault-seed" | "export-gb";
+type IntFlag =
+  | "latency" | "threads" | "messages" | "huge" | "lookup-seconds" | "connections" | "queue-concurrency" | "compare-concurrency" | "fault-seed" | "export-gb" | "pacing-rpm" | "pacing-threads";
 
 function parseFlags(argv: string[]) {
   try {
@@ -108,6 +125,8 @@ export function parseOptions(argv: string[]): BenchOptions {
 
   const threads = int("threads", quick ? 40 : 500);
   if (threads > 100_000) throw new UsageError("--threads: at most 100000");
+  const scaleSizes = (flags.scale ?? (quick ? "10000,100000" : "100000,1000000")).split(",").map(Number);
+  if (!scaleSizes.every((n) => Number.isInteger(n) && n >= 1 && n <= 9_999_999)) throw new UsageError("--scale: thread counts from 1 to 9999999, comma-separated");
   return {
     quick,
     latencyMs: int("latency", 50, 0),
@@ -121,6 +140,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     faultSeed: int("fault-seed", FAULT_MIX.seed, 0),
     exportGb: int("export-gb", 0, 0),
     devtoolsNetwork: !!flags["devtools-network"],
+    pacingRpm: int("pacing-rpm", quick ? 600 : 1200),
+    pacingThreads: int("pacing-threads", quick ? 120 : 1200),
+    pacingAloneMs: quick ? 10_000 : 30_000,
+    scaleSizes,
+    scaleRequests: quick ? 10 : 30,
     parts,
     out: flags.out ?? (quick ? "bench/results/quick.md" : "bench/results/latest.md"),
   };

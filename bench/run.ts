@@ -10,6 +10,8 @@ import { describeEnvironment } from "./environment";
 import { runHuge } from "./huge";
 import { disableNetworkTracing } from "./inspector";
 import { runLookup } from "./lookup";
+import { runPacing } from "./pacing";
+import { runScale } from "./scale";
 import { HELP, parseOptions, UsageError, type BenchOptions, type Part } from "./options";
 import { renderReport, type Results } from "./report";
 import { explainedTargets, writeResults } from "./results-file";
@@ -19,6 +21,7 @@ import {
   readConsumerSettings,
   removeWorkspace,
   repoRoot,
+  SOURCE_KEY,
   startFerry,
   stopAll,
   waitForQuiet,
@@ -175,6 +178,31 @@ async function main(o: BenchOptions): Promise<void> {
     }
   }
 
+  if (o.parts.has("pacing")) {
+    log(`pacing: the fake limits the target's key to ${o.pacingRpm} calls/min; ${o.pacingThreads} threads under OPENAI_MAX_RPM=${o.pacingRpm} beside lazy migrations, then unpaced`);
+    const targetKeys = { paced: `${FAKE_KEY}-paced`, unpaced: `${FAKE_KEY}-unpaced` };
+    fake.state.configure({ apiKeys: [FAKE_KEY, SOURCE_KEY, targetKeys.paced, targetKeys.unpaced], rateLimit: { requests: o.pacingRpm, keys: [targetKeys.paced, targetKeys.unpaced] } });
+    let instance = 0;
+    try {
+      results.pacing = await runPacing(fake, (vars) => start(ws!, `pacing-${instance++}`, fake!, { ...extraVars, ...vars }, results), {
+        rpm: o.pacingRpm,
+        threads: o.pacingThreads,
+        aloneMs: o.pacingAloneMs,
+        // The slow start, then 2 target calls a thread at the limit, twice over: the run is paced by design.
+        timeoutMs: Math.max(timeoutMs, 2 * (63_000 + (2 * o.pacingThreads * 60_000) / o.pacingRpm)),
+        sourceKey: SOURCE_KEY,
+        targetKeys,
+      });
+    } finally {
+      fake.state.configure({ apiKeys: [FAKE_KEY], rateLimit: null });
+    }
+    log(`pacing: ${results.pacing.paced.target.sustainedPerMinute?.toFixed(0) ?? "n/a"} calls/min sustained, ${results.pacing.paced.target.refused} refused; unpaced ${results.pacing.unpaced.target.refused} refused`);
+  }
+
+  if (o.parts.has("scale")) {
+    results.scale = await runScale(ws, o.scaleSizes, o.scaleRequests, (name, persistTo) => start(ws!, name, fake!, extraVars, results, persistTo), log);
+  }
+
   results.runSeconds = (performance.now() - t0) / 1000;
   const out = path.resolve(repoRoot, o.out);
   const report = renderReport(results, explainedTargets(out));
@@ -197,9 +225,9 @@ async function quiet(ferry: FerryInstance, part: string): Promise<void> {
   }
 }
 
-async function start(workspace: Workspace, name: string, f: FakeOpenAI, vars: Record<string, string>, results: Results): Promise<FerryInstance> {
+async function start(workspace: Workspace, name: string, f: FakeOpenAI, vars: Record<string, string>, results: Results, persistTo?: string): Promise<FerryInstance> {
   log(`starting wrangler dev (${name}${Object.keys(vars).length ? `, ${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""})`);
-  const ferry = await startFerry({ ws: workspace, name, fakeUrl: f.url, extraVars: vars });
+  const ferry = await startFerry({ ws: workspace, name, fakeUrl: f.url, extraVars: vars, persistTo });
   log(`ferry on ${ferry.url}`);
   if (!results.options.devtoolsNetwork && !(await disableNetworkTracing(ferry.inspectorPort))) {
     results.networkTracing = "on (could not switch it off: no WebSocket or no inspector)";

@@ -10,6 +10,8 @@ export { stopAll } from "../scripts/local-ferry";
 
 export const API_TOKEN = "bench-token";
 export const FAKE_KEY = "sk-bench";
+/** The source's own key where a part limits the target's key alone (part 5). */
+export const SOURCE_KEY = "sk-bench-source";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..");
 
@@ -70,12 +72,14 @@ export interface FerryStartOptions {
   fakeUrl: string;
   /** Tuning vars (e.g. QUEUE_CONCURRENCY) on top of the ones pointing ferry at the fake. */
   extraVars?: Record<string, string>;
+  /** A state directory prepared already (a seeded D1); otherwise a fresh copy of the migrated one. */
+  persistTo?: string;
 }
 
 /** Starts `wrangler dev --local` on free loopback ports with a fresh copy of the migrated D1 state. */
 export async function startFerry(opts: FerryStartOptions): Promise<FerryInstance> {
-  const state = path.join(opts.ws.dir, `state-${opts.name}`);
-  cpSync(opts.ws.templateState, state, { recursive: true });
+  const state = opts.persistTo ?? path.join(opts.ws.dir, `state-${opts.name}`);
+  if (!opts.persistTo) cpSync(opts.ws.templateState, state, { recursive: true });
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const ferry = await startWranglerDev({
     cwd: opts.ws.appDir,

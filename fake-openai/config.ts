@@ -3,6 +3,7 @@
 import { invalid } from "./errors";
 import { NO_RANDOM_FAULTS, type RandomFaults } from "./faults";
 import type { IngestConfig } from "./ingestion";
+import { checkRateLimit, type RateLimitConfig } from "./rate-limit";
 
 export interface FakeConfig {
   /** Added to every /v1 call. */
@@ -20,10 +21,13 @@ export interface FakeConfig {
   v1Files: "on" | 400 | 404 | 410;
   /** When vector store ingestion finishes; captured per batch/store when it is created. */
   ingest: IngestConfig;
+  /** Per-key sliding-window request limit (`x-ratelimit-*`, 429); null: unlimited. */
+  rateLimit: RateLimitConfig | null;
 }
-export type ConfigPatch = Partial<Omit<FakeConfig, "random" | "ingest">> & {
+export type ConfigPatch = Partial<Omit<FakeConfig, "random" | "ingest" | "rateLimit">> & {
   random?: Partial<RandomFaults>;
   ingest?: Partial<IngestConfig>;
+  rateLimit?: { requests: number; windowMs?: number; keys?: string[] } | null;
 };
 
 /** What a reset goes back to; keys and latency are the ones the fake was started with. */
@@ -35,12 +39,13 @@ export function defaultConfig(start: { apiKeys: string[]; latencyMs: number }): 
     apiKeys: [...start.apiKeys],
     v1Files: "on",
     ingest: { afterPolls: 0, afterMs: 0 },
+    rateLimit: null,
   };
 }
 
 /** `random` and `ingest` merge key by key; everything else given replaces. */
 export function mergeConfig(config: FakeConfig, patch: ConfigPatch): FakeConfig {
-  const { random, ingest, ...rest } = patch;
+  const { random, ingest, rateLimit, ...rest } = patch;
   if (rest.v1Files !== undefined && !["on", 400, 404, 410].includes(rest.v1Files))
     throw invalid("v1Files", `Invalid 'v1Files': expected "on", 400, 404 or 410.`);
   for (const [k, v] of Object.entries(ingest ?? {}))
@@ -51,5 +56,6 @@ export function mergeConfig(config: FakeConfig, patch: ConfigPatch): FakeConfig 
     ...rest,
     random: { ...config.random, ...random },
     ingest: { ...config.ingest, ...ingest },
+    rateLimit: rateLimit === undefined ? config.rateLimit : checkRateLimit(rateLimit),
   };
 }

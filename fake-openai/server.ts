@@ -15,6 +15,7 @@ import { ApiError, invalid, notFound, serverFault } from "./errors";
 import { pickFault } from "./faults";
 import { fileRoutes } from "./files";
 import { ingestionRoutes } from "./ingestion";
+import { rateLimitGate } from "./rate-limit";
 import { matcher, type Call, type Ctx, type Gate } from "./routes";
 import type { Obj } from "./schema";
 import { seedDemo } from "./seed";
@@ -42,11 +43,11 @@ const openaiRoutes = [
 /** Every route the fake serves: OpenAI's, the same again under Azure's layouts, and Entra's token endpoint. */
 const match = matcher([...openaiRoutes, ...azureRoutes(openaiRoutes), ...entraRoutes]);
 
-/** OpenAI's gates guard OpenAI's layout (`/v1/…`); the Azure layouts and Entra's token endpoint have their own rules. */
+/** OpenAI's gates (its rate limit included) guard OpenAI's layout (`/v1/…`); the Azure layouts and Entra's token endpoint have their own rules. */
 const openaiLayout = (gate: Gate): Gate => (call) => (call.path.startsWith("/v1/") ? gate(call) : undefined);
 
 /** Checks every non-control call passes, in this order, before an unknown route answers 404. */
-const GATES: Gate[] = [openaiLayout(bearerAuth), openaiLayout(assistantsGate), azureGate];
+const GATES: Gate[] = [openaiLayout(bearerAuth), openaiLayout(rateLimitGate), openaiLayout(assistantsGate), azureGate];
 
 export interface FakeOpenAIOptions {
   port?: number;

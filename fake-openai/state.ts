@@ -13,6 +13,7 @@ import { FileStore, type FileSpec } from "./files";
 import type { IngestError } from "./ingestion";
 import type { ListQuery, Page } from "./pagination";
 import { RunStore, type RunSpec } from "./runs";
+import { RateLimiter } from "./rate-limit";
 import { seedDemo } from "./seed";
 import { ListedThreadStore } from "./thread-list";
 import { type ThreadMessage, type ThreadSpec } from "./threads";
@@ -27,6 +28,7 @@ export class FakeState {
   runs!: RunStore;
   vectorStores!: VectorStoreStore;
   entra!: EntraStore;
+  rateLimiter!: RateLimiter;
   readonly calls = new CallLog();
   private rules: ActiveRule[] = [];
   config!: FakeConfig;
@@ -48,6 +50,7 @@ export class FakeState {
     this.runs = new RunStore(this.threads, this.assistants);
     this.vectorStores = new VectorStoreStore(this.files, () => this.config.ingest);
     this.entra = new EntraStore();
+    this.rateLimiter = new RateLimiter();
     this.rules = [];
     this.calls.clear();
     if (opts.seed === "demo") seedDemo(this);

@@ -47,6 +47,16 @@ export interface Config {
   requestTimeoutMs: number;
   /** The largest export `POST /v1/exports` takes: the platform's request size for the account's plan. */
   exportUploadMaxBytes: number;
+  pacing: PacingConfig;
+}
+
+/** Contract §7.1: call permits per side, shared by every invocation. */
+export interface PacingConfig {
+  /** OPENAI_MAX_RPM / ASSISTANTS_MAX_RPM; null leaves the side unpaced (no pacer is ever asked). */
+  target: number | null;
+  source: number | null;
+  /** BACKFILL_SHARE: the most of a side's rate the backfill may take while lazy work wants the rest. */
+  backfillShare: number;
 }
 
 export const TOOL_CALLS_MODES = ["auto", "always", "never"] as const;
@@ -68,6 +78,9 @@ export interface OptionalVars {
   OPENAI_TIMEOUT_MS?: string;
   QUEUE_CONCURRENCY?: string;
   EXPORT_UPLOAD_MAX_BYTES?: string;
+  OPENAI_MAX_RPM?: string;
+  ASSISTANTS_MAX_RPM?: string;
+  BACKFILL_SHARE?: string;
 }
 type Vars = Env & OptionalVars;
 
@@ -149,6 +162,11 @@ function parse(env: Vars): Config | ConfigInvalid {
     requestTimeoutMs: read.positiveInt("OPENAI_TIMEOUT_MS", 20_000),
     // 100 MB is what Cloudflare accepts in one request on the Free and Pro plans (Business 200, Enterprise 500).
     exportUploadMaxBytes: read.positiveInt("EXPORT_UPLOAD_MAX_BYTES", 100 * 1000 * 1000),
+    pacing: {
+      target: read.positiveInt("OPENAI_MAX_RPM", null),
+      source: read.positiveInt("ASSISTANTS_MAX_RPM", null),
+      backfillShare: read.fraction("BACKFILL_SHARE", 0.8),
+    },
   };
   return problems.length ? new ConfigInvalid(problems) : config;
 }
@@ -275,11 +293,19 @@ class Reader {
     return date;
   }
 
-  positiveInt(name: keyof Vars, fallback: number): number {
+  positiveInt<T extends number | null>(name: keyof Vars, fallback: T): number | T {
     const raw = this.raw(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
     return Number.isInteger(n) && n > 0 ? n : this.refuse(name, `'${raw}' is not a positive whole number`, fallback);
+  }
+
+  /** A share: more than 0 (none would starve its side), at most 1. */
+  fraction(name: keyof Vars, fallback: number): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    return n > 0 && n <= 1 ? n : this.refuse(name, `'${raw}' is not a number above 0 and at most 1`, fallback);
   }
 
   oneOf<T extends string>(name: keyof Vars, allowed: readonly T[], fallback: T): T {

@@ -6,6 +6,9 @@ import { consumeMigrations } from "./handlers/queue";
 import { onSchedule } from "./handlers/scheduled";
 import { DEAD_LETTER_QUEUE } from "./queue/messages";
 
+// A Durable Object class must be exported by the main module.
+export { Pacer } from "./pacing/pacer";
+
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx), // the app applies the schema once a request is trusted
   async queue(batch, env) {

@@ -10,7 +10,7 @@ const LAYERS: string[][] = [
   ["ids", "config", "retry", "conversion", "status"],
   ["exports"],
   ["db", "queue", "client"],
-  ["source", "target"],
+  ["source", "target", "pacing"],
   ["migration", "files", "backfill", "ingest"],
   ["handlers"],
   ["index"],

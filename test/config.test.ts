@@ -38,6 +38,12 @@ const refused: [variable: string, value: string, context?: Record<string, string
   ["ENTRA_AUTHORITY", "login.microsoftonline.com"],
   ["ASSISTANTS_ENTRA_SCOPE", "https://ai.azure.com/user.read"],
   ["OPENAI_ENTRA_SCOPE", "ai.azure.com"],
+  ["OPENAI_MAX_RPM", "0"],
+  ["ASSISTANTS_MAX_RPM", "-60"],
+  ["OPENAI_MAX_RPM", "many"],
+  ["BACKFILL_SHARE", "0"],
+  ["BACKFILL_SHARE", "1.2"],
+  ["BACKFILL_SHARE", "most"],
 ];
 
 it.each(refused)("%s=%j → /healthz 503 naming it, no migration runs", async (variable, value, context = {}) => {
@@ -78,5 +84,5 @@ it("lookups keep answering while a setting is refused", async () => {
 });
 
 it("a good configuration is healthy", async () => {
-  expect((await api("/healthz", { token: null, env: { ASSISTANTS_SHUTDOWN_AT: "2027-03-31T00:00:00Z", ORPHAN_SAFE_CREATE: "true" } })).status).toBe(200);
+  expect((await api("/healthz", { token: null, env: { ASSISTANTS_SHUTDOWN_AT: "2027-03-31T00:00:00Z", ORPHAN_SAFE_CREATE: "true", OPENAI_MAX_RPM: "500", BACKFILL_SHARE: "1" } })).status).toBe(200);
 });

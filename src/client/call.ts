@@ -26,6 +26,14 @@ export interface RenewableCredential {
   refused(generation: number): boolean;
 }
 
+/** Where a paced side's calls get their permits (contract §7.1, src/pacing/). */
+export interface CallPermits {
+  /** Resolves when one call may be sent; throws when none can be had soon (the work goes back to the queue). */
+  take(): Promise<void>;
+  /** The API answered 429: the whole side waits, and the next permit starts after the wait. */
+  throttled(retryAfterSeconds: number): Promise<void>;
+}
+
 /**
  * The one call core under the source and the target: every call spends the invocation's budget,
  * is re-sent only when that is safe (a failed read; a 429 or a 401, which applied nothing — the
@@ -37,18 +45,21 @@ export class CallCore {
     readonly budget: Budget,
     /** Runs before every send, re-sends included: a migration's lease fence (it throws to stop the caller). */
     private readonly fence: () => Promise<void> = async () => {},
+    /** The side's call permits; null when it is unpaced. Taken before the fence, so a wait for one cannot eat the lease's margin. */
+    private readonly permits: CallPermits | null = null,
     private readonly sleep: Sleep = realSleep,
     private readonly credential: RenewableCredential | null = null,
   ) {}
 
   /** The same core (budget, fence) for one side's calls, whose 401s may renew that side's credential. */
   withCredential(credential: RenewableCredential): CallCore {
-    return new CallCore(this.budget, this.fence, this.sleep, credential);
+    return new CallCore(this.budget, this.fence, this.permits, this.sleep, credential);
   }
 
   async call<T>(kind: CallKind, send: () => Promise<T>, refusal: RefusalRule = rejected): Promise<T> {
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
+      await this.permits?.take();
       await this.fence();
       this.budget.spend();
       const generation = this.credential?.generation() ?? 0;
@@ -64,6 +75,12 @@ export class CallCore {
         }
         if (failure.kind === "rejected") throw refusal(failure);
         const more = attempt < ATTEMPTS && this.budget.canAfford(1);
+        if (failure.kind === "rate_limited" && this.permits) {
+          // Paced: the pacer makes every invocation of the side wait, and the next permit waits for us.
+          await this.permits.throttled(failure.retryAfter);
+          if (!more) throw new RateLimited(failure.retryAfter);
+          continue;
+        }
         if (failure.kind === "rate_limited") {
           const waitMs = failure.retryAfter * 1000;
           if (!more || waitMs > MAX_INLINE_WAIT_MS) throw new RateLimited(failure.retryAfter);

@@ -33,12 +33,15 @@ export const betaHeader = (side: Pick<Side, "beta">, value = "assistants=v2"): O
  * Entra tokens only) and rewrites just the deployment-scoped paths (completions, chat, embeddings,
  * audio, images, batches), none of which ferry calls. What it adds over `OpenAI` is exactly these
  * three hooks, which work the same for every host and pairing.
+ *
+ * `fetch`, when given, sends every request (a paced side's, which reads the rate-limit headers).
  */
-export function connectSide(side: SideConfig, timeoutMs: number, core: CallCore): Side {
+export function connectSide(side: SideConfig, timeoutMs: number, core: CallCore, fetch?: typeof globalThis.fetch): Side {
   const options: ClientOptions = {
     baseURL: side.baseUrl,
     maxRetries: 0,
     timeout: timeoutMs,
+    ...(fetch ? { fetch } : {}),
     ...(side.apiVersion ? { defaultQuery: { "api-version": side.apiVersion } } : {}),
   };
   if (side.entra) {

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { insertNewIds, type Database } from "./client";
-import { assistants, type AssistantRow, type AssistantStatus, type StoredError } from "./schema";
+import { assistants, type AssistantRow, type StoredError } from "./schema";
 
 export async function findAssistant(db: Database, assistantId: string): Promise<AssistantRow | undefined> {
   return db.select().from(assistants).where(eq(assistants.assistantId, assistantId)).get();
@@ -46,11 +46,4 @@ export async function failAssistant(db: Database, assistantId: string, now: numb
     .values({ assistantId, status: "failed", error: DEAD_LETTERED, updatedAt: now })
     .onConflictDoUpdate({ target: assistants.assistantId, set: { status: "failed", error: sql`coalesce(${assistants.error}, excluded.error)`, updatedAt: now } })
     .run();
-}
-
-export async function countAssistantsByStatus(db: Database): Promise<Record<AssistantStatus, number>> {
-  const rows = await db.select({ status: assistants.status, n: sql<number>`count(*)` }).from(assistants).groupBy(assistants.status).all();
-  const out: Record<AssistantStatus, number> = { pending: 0, ingesting: 0, synced: 0, failed: 0, source_unavailable: 0 };
-  for (const r of rows) out[r.status] = r.n;
-  return out;
 }

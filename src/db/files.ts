@@ -80,11 +80,11 @@ export async function failBatch(db: Database, batchId: string, error: StoredErro
   await db.update(storeFiles).set({ status: "failed", lastError: error, updatedAt: now }).where(and(eq(storeFiles.batchId, batchId), eq(storeFiles.status, "in_progress"))).run();
 }
 
-export async function countStoreFilesByStatus(db: Database, ownerIds?: readonly string[]): Promise<Record<StoreFileRow["status"], number>> {
+export async function countStoreFilesByStatus(db: Database, ownerIds: readonly string[]): Promise<Record<StoreFileRow["status"], number>> {
   const rows = await db
     .select({ status: storeFiles.status, n: sql<number>`count(*)` })
     .from(storeFiles)
-    .where(ownerIds ? inArray(storeFiles.ownerId, [...ownerIds]) : undefined)
+    .where(inArray(storeFiles.ownerId, [...ownerIds]))
     .groupBy(storeFiles.status)
     .all();
   const out = { in_progress: 0, completed: 0, failed: 0 };

@@ -5,6 +5,8 @@ import hardening from "../../migrations/0003_hardening.sql";
 import toolHistory from "../../migrations/0004_tool_history.sql";
 import exportsMigration from "../../migrations/0005_exports.sql";
 import azure from "../../migrations/0006_azure.sql";
+import operations from "../../migrations/0007_operations.sql";
+import countsKept from "../../migrations/0008_counts_kept_by_triggers.sql";
 
 /** Every file in migrations/, in order (a test checks this list against the folder). */
 export const MIGRATIONS: readonly (readonly [name: string, sql: string])[] = [
@@ -15,6 +17,8 @@ export const MIGRATIONS: readonly (readonly [name: string, sql: string])[] = [
   ["0004_tool_history.sql", toolHistory],
   ["0005_exports.sql", exportsMigration],
   ["0006_azure.sql", azure],
+  ["0007_operations.sql", operations],
+  ["0008_counts_kept_by_triggers.sql", countsKept],
 ];
 
 /** wrangler's own bookkeeping table, so `wrangler d1 migrations apply` and this agree on what ran. */

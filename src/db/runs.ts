@@ -33,29 +33,24 @@ export async function countEnqueued(db: Database, id: string, added: number, fan
     .run();
 }
 
-/** Marks runs drained once none of their threads is still waiting or in progress. */
+/**
+ * Marks runs drained once none of their threads is still waiting or in progress. Every queue
+ * invocation asks, so each question reads at most one row: the open runs (a partial index holds
+ * only undrained ones) and, per run, whether one busy thread exists.
+ */
 export async function markDrainedRuns(db: Database, now: number): Promise<void> {
   const open = await db
     .select({ id: backfillRuns.id })
     .from(backfillRuns)
-    .where(and(isNotNull(backfillRuns.fanOutDoneAt), isNull(backfillRuns.drainedAt)))
+    .where(and(isNull(backfillRuns.drainedAt), isNotNull(backfillRuns.fanOutDoneAt)))
     .all();
   for (const { id } of open) {
     const busy = await db
-      .select({ n: sql<number>`count(*)` })
+      .select({ id: threads.threadId })
       .from(threads)
       .where(and(eq(threads.queuedRunId, id), inArray(threads.status, ["pending", "migrating"])))
+      .limit(1)
       .get();
-    if (!busy?.n) await db.update(backfillRuns).set({ drainedAt: now }).where(eq(backfillRuns.id, id)).run();
+    if (!busy) await db.update(backfillRuns).set({ drainedAt: now }).where(eq(backfillRuns.id, id)).run();
   }
-}
-
-/** Threads of a run that reached `migrated`, for its throughput. */
-export async function countRunMigrated(db: Database, id: string): Promise<number> {
-  const row = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(threads)
-    .where(and(eq(threads.queuedRunId, id), eq(threads.status, "migrated")))
-    .get();
-  return row?.n ?? 0;
 }

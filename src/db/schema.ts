@@ -22,6 +22,13 @@ export interface StoredError {
 /** Times are epoch milliseconds; the API formats them. */
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
+/**
+ * The threads the backfill has work for: its partial index holds only those, so the fan-out reads
+ * them and not the migrated majority. A query uses the index only if it repeats this very condition
+ * (with literals: SQLite matches a partial index by its expression), so both take it from here.
+ */
+export const BACKFILL_WORK = sql.raw(`("status" in ('pending', 'failed', 'source_unavailable') or "files_status" = 'failed')`);
+
 /** One row per thread ferry knows: the thread → conversation mapping, and the migration's checkpoint. */
 export const threads = sqliteTable(
   "threads",
@@ -73,6 +80,9 @@ export const threads = sqliteTable(
     index("threads_export").on(t.exportId, t.threadId),
     // The newest failure of each status, which /v1/status names, in one indexed row read.
     index("threads_status_updated").on(t.status, t.updatedAt),
+    // The list filtered by status, in id order (keyset pages).
+    index("threads_status_id").on(t.status, t.threadId),
+    index("threads_backfill_work").on(t.threadId).where(BACKFILL_WORK),
   ],
 );
 
@@ -81,17 +91,23 @@ export type ThreadRow = typeof threads.$inferSelect;
 export const BACKFILL_TRIGGERS = ["cron", "manual"] as const;
 
 /** One nightly (or operator-started) backfill: when it began, what it enqueued, when the queue drained. */
-export const backfillRuns = sqliteTable("backfill_runs", {
-  id: text("id").primaryKey(),
-  trigger: text("trigger", { enum: BACKFILL_TRIGGERS }).notNull(),
-  startedAt: integer("started_at").notNull(),
-  enqueued: integer("enqueued").notNull().default(0),
-  /** Every candidate has been enqueued; the run can drain from then on. */
-  fanOutDoneAt: integer("fan_out_done_at"),
-  drainedAt: integer("drained_at"),
-  /** The fan-out or the assistant discovery failed for good (dead-lettered) with this error; the next run starts over. */
-  error: text("error", { mode: "json" }).$type<StoredError>(),
-});
+export const backfillRuns = sqliteTable(
+  "backfill_runs",
+  {
+    id: text("id").primaryKey(),
+    trigger: text("trigger", { enum: BACKFILL_TRIGGERS }).notNull(),
+    startedAt: integer("started_at").notNull(),
+    enqueued: integer("enqueued").notNull().default(0),
+    /** Its threads that reached `migrated`, counted by a trigger as they do (migrations/0008). */
+    migrated: integer("migrated").notNull().default(0),
+    /** Every candidate has been enqueued; the run can drain from then on. */
+    fanOutDoneAt: integer("fan_out_done_at"),
+    drainedAt: integer("drained_at"),
+    /** The fan-out or the assistant discovery failed for good (dead-lettered) with this error; the next run starts over. */
+    error: text("error", { mode: "json" }).$type<StoredError>(),
+  },
+  (t) => [index("backfill_runs_started_at").on(t.startedAt), index("backfill_runs_open").on(t.id).where(sql`"drained_at" is null`)],
+);
 export type BackfillRun = typeof backfillRuns.$inferSelect;
 
 export const DISCOVERY_STATUSES = ["listing", "listed", "refused"] as const;
@@ -133,6 +149,66 @@ export const counters = sqliteTable("counters", {
   name: text("name", { enum: COUNTERS }).primaryKey(),
   value: integer("value").notNull().default(0),
 });
+
+/**
+ * Operating the backfill (contract §7.2): one row, id 1. `paused_at`: when an operator paused the
+ * backfill's OpenAI traffic; null while it runs.
+ */
+export const backfillControl = sqliteTable("backfill_control", {
+  id: integer("id").primaryKey(),
+  pausedAt: integer("paused_at"),
+});
+
+// Kept as the rows change, by triggers (migrations/0008), so status, the report and the list read
+// rows in proportion to what they answer, never a count over every thread (contract §7.4).
+
+export const COUNTED_ENTITIES = ["thread", "assistant", "file"] as const;
+
+/** Rows by status: threads, assistants and store files. */
+export const statusCounts = sqliteTable(
+  "status_counts",
+  {
+    entity: text("entity", { enum: COUNTED_ENTITIES }).notNull(),
+    status: text("status").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.entity, t.status] })],
+);
+
+/** Threads migrated in each hour (of `migrated_at`, hours since the epoch): the throughput of the last 24 h in 25 rows. */
+export const migratedByHour = sqliteTable("migrated_by_hour", {
+  hour: integer("hour").primaryKey(),
+  n: integer("n").notNull().default(0),
+});
+
+export const ISSUE_KINDS = ["warning", "error"] as const;
+
+/** Each thread's warning codes and error code, one row each, with the thread's status: the report's examples and the list's warning filter. */
+export const threadIssues = sqliteTable(
+  "thread_issues",
+  {
+    threadId: text("thread_id").notNull(),
+    kind: text("kind", { enum: ISSUE_KINDS }).notNull(),
+    code: text("code").notNull(),
+    status: text("status", { enum: THREAD_STATUSES }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.threadId, t.kind, t.code] }),
+    index("thread_issues_code").on(t.kind, t.code, t.threadId),
+    index("thread_issues_code_status").on(t.kind, t.code, t.status, t.threadId),
+  ],
+);
+
+/** Threads per warning or error code. */
+export const issueCounts = sqliteTable(
+  "issue_counts",
+  {
+    kind: text("kind", { enum: ISSUE_KINDS }).notNull(),
+    code: text("code").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.code] })],
+);
 
 export const ASSISTANT_STATUSES = ["pending", ...FILES_STATUSES] as const;
 export type AssistantStatus = (typeof ASSISTANT_STATUSES)[number];

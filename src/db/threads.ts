@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { IDS_PER_STATEMENT, insertNewIds, preparedOnce, type Database } from "./client";
-import { threads, type StoredError, type ThreadRow, type ThreadStatus } from "./schema";
+import { BACKFILL_WORK, threads, type StoredError, type ThreadRow, type ThreadStatus } from "./schema";
 
 
 // The lookup route's only query: prepared once, it costs a D1 call and no query building.
@@ -137,15 +137,17 @@ function backfillDue(now: number) {
   );
 }
 
-/** The backfill's work, one keyset page at a time. */
-export async function findBackfillCandidates(db: Database, after: string | null, now: number, limit: number) {
-  return db
-    .select({ id: threads.threadId, status: threads.status })
-    .from(threads)
-    .where(and(after ? gt(threads.threadId, after) : undefined, backfillDue(now)))
-    .orderBy(threads.threadId)
-    .limit(limit)
-    .all();
+/**
+ * The backfill's work, one keyset page at a time. It walks the partial index of threads with work
+ * (BACKFILL_WORK), so it reads the threads with work after the cursor, never the migrated ones.
+ */
+export async function findBackfillCandidates(db: Database, after: string | null, now: number, limit: number): Promise<{ id: string; status: ThreadStatus }[]> {
+  const where = and(BACKFILL_WORK, after ? gt(threads.threadId, after) : undefined, backfillDue(now));
+  // INDEXED BY: left to itself the planner reads every thread of those statuses through the status
+  // index and sorts them, for each page; the partial index yields them in id order, a page's worth.
+  return db.all(
+    sql`select ${threads.threadId} as id, ${threads.status} as status from ${threads} indexed by threads_backfill_work where ${where} order by ${threads.threadId} limit ${limit}`,
+  );
 }
 
 /** The backfill's work among these threads (a page the source listed). */
@@ -213,13 +215,6 @@ export async function markDeadLettered(db: Database, threadId: string, now: numb
     .run();
 }
 
-export async function countByStatus(db: Database): Promise<Record<ThreadStatus, number>> {
-  const rows = await db.select({ status: threads.status, n: sql<number>`count(*)` }).from(threads).groupBy(threads.status).all();
-  const out: Record<ThreadStatus, number> = { pending: 0, migrating: 0, migrated: 0, failed: 0, source_unavailable: 0 };
-  for (const row of rows) out[row.status] = row.n;
-  return out;
-}
-
 /** The newest failed or source_unavailable thread: one row of each status, read through their index. */
 export async function latestFailure(db: Database): Promise<Pick<ThreadRow, "threadId" | "status" | "error" | "updatedAt"> | undefined> {
   const newest = (status: ThreadStatus) =>
@@ -232,15 +227,6 @@ export async function latestFailure(db: Database): Promise<Pick<ThreadRow, "thre
       .get();
   const rows = await Promise.all([newest("failed"), newest("source_unavailable")]);
   return rows.filter((r) => r !== undefined).sort((a, b) => b.updatedAt - a.updatedAt)[0];
-}
-
-export async function countMigratedSince(db: Database, since: number): Promise<number> {
-  const row = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(threads)
-    .where(and(eq(threads.status, "migrated"), gte(threads.migratedAt, since)))
-    .get();
-  return row?.n ?? 0;
 }
 
 /** A migrated thread's files check failed; its files state stays as it was until the queue gives up. */

@@ -12,6 +12,7 @@ import type { Connection, MigrationDeps } from "../migration/engine";
 import type { Invocation } from "../migration/follow-ups";
 import type { PreviewDeps } from "../migration/preview";
 import type { ReadOptions } from "../migration/reader";
+import { type LanePermits, Pacing, UNPACED } from "../pacing/permits";
 import { migrationsQueue } from "../queue/messages";
 import { type AssistantToolsCache, AssistantsApi } from "../source/assistants-api";
 import { ExportSource } from "../source/export-source";
@@ -23,29 +24,43 @@ export function invocationBudget(env: Env, invocation: Invocation): Budget {
   return new Budget(invocation === "request" ? config.inlineBudget : config.queueBudget);
 }
 
-/** The source and the target of this deployment, over one call core that spends `budget` (and passes `fence` first). */
-function connect(env: Env, budget: Budget, fence?: () => Promise<void>, tools = assistantTools(createDb(env.DB))) {
+/** Runs an invocation's work under its call permits (contract §7.1), handing back whatever it did not spend. */
+export async function withPacing<T>(env: Env, work: (pacing: Pacing) => Promise<T>): Promise<T> {
+  const pacing = new Pacing(env, readConfig(env));
+  try {
+    return await work(pacing);
+  } finally {
+    await pacing.release();
+  }
+}
+
+/**
+ * The source and the target of this deployment, over call cores that spend `budget` (and pass
+ * `fence` first), each side under its own permits when it is paced.
+ */
+function connect(env: Env, budget: Budget, permits: LanePermits, fence?: () => Promise<void>, tools = assistantTools(createDb(env.DB))) {
   const config = readConfig(env);
-  const core = new CallCore(budget, fence);
   return {
-    source: new AssistantsApi(connectSide(config.source, config.requestTimeoutMs, core), tools),
-    target: target(config, core),
+    source: new AssistantsApi(side(config, "source", budget, permits, fence), tools),
+    target: new OpenAITarget(side(config, "target", budget, permits, fence)),
   };
 }
 
-const target = (config: Config, core: CallCore) => new OpenAITarget(connectSide(config.target, config.requestTimeoutMs, core));
+/** One side's client, over a call core that spends `budget`, passes `fence` first and takes the side's permits when it is paced. */
+const side = (config: Config, name: keyof LanePermits, budget: Budget, permits: LanePermits, fence?: () => Promise<void>) =>
+  connectSide(config[name], config.requestTimeoutMs, new CallCore(budget, fence, permits[name]), permits[name]?.fetch);
 
 /**
  * An exported thread is read from the EXPORTS bucket (contract §6.2), within the same budget and
  * behind the same fence; its files were never on the target's host, so each one a message names is
  * checked there, as for a cross-host source (contract §6.1).
  */
-function connectExport(env: Env, budget: Budget, row: ThreadRow, fence: () => Promise<void> = async () => {}): Required<Connection> {
+function connectExport(env: Env, budget: Budget, permits: LanePermits, row: ThreadRow, fence: () => Promise<void> = async () => {}): Required<Connection> {
   if (!row.exportLocation) throw new Error(`thread ${row.threadId} is an export thread without a location`);
   const config = readConfig(env);
   return {
     source: new ExportSource(env.EXPORTS, row.threadId, row.exportLocation, budget, fence),
-    target: target(config, new CallCore(budget, fence)),
+    target: new OpenAITarget(side(config, "target", budget, permits, fence)),
     reading: { toolCalls: config.toolCalls, filesElsewhere: true },
   };
 }
@@ -61,11 +76,11 @@ const assistantTools = (db: Database): AssistantToolsCache => ({
   set: (id, tools) => saveAssistantTools(db, id, tools, Date.now()),
 });
 
-export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
+export function migrationDeps(env: Env, budget: Budget, permits: LanePermits = UNPACED): MigrationDeps {
   const config = readConfig(env);
   return {
     db: createDb(env.DB),
-    connect: (row, fence) => (row.source === "export" ? connectExport(env, budget, row, fence) : connect(env, budget, fence)),
+    connect: (row, fence) => (row.source === "export" ? connectExport(env, budget, permits, row, fence) : connect(env, budget, permits, fence)),
     budget,
     requestTimeoutMs: config.requestTimeoutMs,
     orphanSafeCreate: config.orphanSafeCreate,
@@ -74,15 +89,15 @@ export function migrationDeps(env: Env, budget: Budget): MigrationDeps {
 }
 
 /** A dry run reads what ferry knows of assistants but records nothing (contract §7.3); an exported thread (`row`) is read from its export. */
-export function previewDeps(env: Env, budget: Budget, row?: ThreadRow): PreviewDeps {
+export function previewDeps(env: Env, budget: Budget, permits: LanePermits, row?: ThreadRow): PreviewDeps {
   const config = readConfig(env);
-  if (row?.source === "export") return { ...connectExport(env, budget, row), budget, orphanSafeCreate: config.orphanSafeCreate };
+  if (row?.source === "export") return { ...connectExport(env, budget, permits, row), budget, orphanSafeCreate: config.orphanSafeCreate };
   const known = assistantTools(createDb(env.DB));
-  return { ...connect(env, budget, undefined, { get: known.get, set: async () => {} }), budget, reading: readingOptions(config), orphanSafeCreate: config.orphanSafeCreate };
+  return { ...connect(env, budget, permits, undefined, { get: known.get, set: async () => {} }), budget, reading: readingOptions(config), orphanSafeCreate: config.orphanSafeCreate };
 }
 
-export function filesDeps(env: Env, budget: Budget): FilesDeps {
-  const { source, target } = connect(env, budget);
+export function filesDeps(env: Env, budget: Budget, permits: LanePermits): FilesDeps {
+  const { source, target } = connect(env, budget, permits);
   return { db: createDb(env.DB), budget, source, target, filesElsewhere: filesElsewhere(readConfig(env)), now: Date.now };
 }
 
@@ -90,8 +105,8 @@ export function ingestDeps(env: Env, budget: Budget): IngestDeps {
   return { db: createDb(env.DB), bucket: env.EXPORTS, queue: migrationsQueue(env), budget, now: Date.now };
 }
 
-export function discoveryDeps(env: Env, budget: Budget): DiscoveryDeps {
-  return { db: createDb(env.DB), source: connect(env, budget).source, sourceKey: sourceKey(env), now: Date.now };
+export function discoveryDeps(env: Env, budget: Budget, permits: LanePermits = UNPACED): DiscoveryDeps {
+  return { db: createDb(env.DB), source: connect(env, budget, permits).source, sourceKey: sourceKey(env), now: Date.now };
 }
 
 /** Which source this deployment reads: each source's thread listing is kept apart (a changed ASSISTANTS_BASE_URL lists anew). */

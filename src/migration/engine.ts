@@ -7,6 +7,7 @@ import { mergeWarnings } from "../conversion/warnings";
 import type { Database } from "../db/client";
 import type { StoredError, ThreadRow, ThreadStatus } from "../db/schema";
 import { acquireLease, type Checkpoint, findThread, releaseLease, saveCheckpoint } from "../db/threads";
+import { Paced } from "../pacing/permits";
 import { redeliverySeconds } from "../retry";
 import type { ThreadSource } from "../source/types";
 import type { ConversationTarget } from "../target/types";
@@ -57,6 +58,8 @@ export type MigrationOutcome =
   | { kind: "handed_over"; row: ThreadRow }
   /** Transient trouble (429, 5xx, timeouts, a message still being written): progress kept, try again after the delay. */
   | { kind: "retry_later"; delaySeconds: number; row: ThreadRow }
+  /** The side's call permits are taken for a while (contract §7.1): progress kept, continue after the delay; not a failure. */
+  | { kind: "paced"; delaySeconds: number; row: ThreadRow }
   | { kind: "source_unavailable"; row: ThreadRow }
   | { kind: "failed"; row: ThreadRow };
 
@@ -82,7 +85,9 @@ export async function migrateThread(deps: MigrationDeps, threadId: string): Prom
   const run = new ThreadRun(deps, row, owner, now);
   try {
     await run.execute();
-    return { kind: "migrated", row: await run.release({ status: "migrated", migratedAt: now(), error: null, attempts: 0 }) };
+    // A migrated thread is never read from its source again, so the ids kept to resume after a deleted
+    // cursor go: they are most of a finished row's bytes, and D1 holds twice the threads without them.
+    return { kind: "migrated", row: await run.release({ status: "migrated", migratedAt: now(), error: null, attempts: 0, recentMessageIds: [] }) };
   } catch (err) {
     return run.stop(err);
   }
@@ -282,7 +287,7 @@ class ThreadRun {
     this.progress.warnings = mergeWarnings(this.progress.warnings, warnings);
   }
 
-  async release(end: { status: ThreadStatus; error: StoredError | null; migratedAt?: number; nextAttemptAt?: number; attempts?: number }): Promise<ThreadRow> {
+  async release(end: { status: ThreadStatus; error: StoredError | null; migratedAt?: number; nextAttemptAt?: number; attempts?: number; recentMessageIds?: string[] }): Promise<ThreadRow> {
     const row = await releaseLease(this.deps.db, this.threadId, this.owner, { ...this.progress, ...end, needsReconcile: this.reconcileFirst }, this.now());
     if (!row) throw new LeaseLost();
     return row;
@@ -301,7 +306,7 @@ class ThreadRun {
         attempts,
         ...(delaySeconds === null ? {} : { nextAttemptAt: this.now() + delaySeconds * 1000 }),
       });
-      if (rule.kind === "retry_later") return { kind: "retry_later", delaySeconds: delaySeconds ?? 0, row };
+      if (rule.kind === "retry_later" || rule.kind === "paced") return { kind: rule.kind, delaySeconds: delaySeconds ?? 0, row };
       return { kind: rule.kind, row };
     } catch (releaseErr) {
       if (releaseErr instanceof LeaseLost) return this.lost();
@@ -332,6 +337,8 @@ const backoff = (_: unknown, failures: number) => redeliverySeconds(failures);
 /** What each way a run can end means for the thread, most specific first. */
 const STOP_RULES: [abstract new (...args: never[]) => unknown, StopRule][] = [
   [BudgetExhausted, { kind: "handed_over", status: "migrating", code: null, failure: false, delay: () => null }],
+  // Waiting for permits is no failure: it neither counts towards the backoff nor leaves an error.
+  [Paced, { kind: "paced", status: "migrating", code: null, failure: false, delay: (err) => (err as Paced).retryAfter }],
   [MessageInProgress, { kind: "retry_later", status: "migrating", code: null, failure: false, delay: () => IN_PROGRESS_RETRY_S }],
   [SourceGone, { kind: "source_unavailable", status: "source_unavailable", code: "source_unavailable", failure: true, delay: daily }],
   [CheckpointLost, { kind: "failed", status: "failed", code: "checkpoint_lost", failure: true, delay: daily }],

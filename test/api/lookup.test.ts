@@ -82,6 +82,12 @@ it("the OpenAPI document describes every route from the validating schemas", asy
   const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
   expect(doc.openapi).toBe("3.1.0");
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/threads/{thread_id}", "/v1/threads/{thread_id}/migrate", "/v1/threads/lookup"]));
+  // Operating the migration (contract §2, §7): each route with its query parameters.
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/threads", "/v1/threads/export", "/v1/report", "/v1/backfill/pause", "/v1/backfill/resume", "/v1/status"]));
+  const params = (path: string) => ((doc.paths[path]!.get as { parameters: { name: string }[] }).parameters ?? []).map((p) => p.name);
+  expect(params("/v1/threads")).toEqual(["status", "warning", "after", "limit"]);
+  expect(params("/v1/threads/export")).toEqual(["format", "status", "after"]);
+  expect(doc.components.schemas).toHaveProperty("MigrationReport");
   expect(doc.components.schemas).toHaveProperty("ThreadMigration");
   expect(JSON.stringify(doc.paths["/v1/threads/{thread_id}"])).toContain("^thread_[A-Za-z0-9_-]{1,64}$");
 });

@@ -21,6 +21,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List ThreadMigrations in thread id order, by status and warning code
+         * @description Keyset pages: pass the page's `last_id` as `after`. Each page reads about as many rows as it returns.
+         */
+        get: operations["listThreads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/threads/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole thread → conversation mapping, streamed
+         * @description thread_id, conversation_id, status, messages_migrated, tool_resources and warning codes, one thread a line in thread id order, read from D1 5000 rows at a time into the response, so memory stays the same at any size. CSV: tool_resources is JSON, warning codes are ';'-separated.
+         */
+        get: operations["exportThreads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/threads/{thread_id}": {
         parameters: {
             query?: never;
@@ -106,6 +146,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backfill/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause the backfill's OpenAI traffic (idempotent)
+         * @description Backfill work in the queue is put back with a delay and spends no OpenAI call until resumed; lazy migrations, webhooks and lookups go on. Pausing again keeps the first pause's time.
+         */
+        post: operations["pauseBackfill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backfill/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume the backfill (idempotent)
+         * @description Work put back while paused runs again at its next delivery (within the delay it was put back with).
+         */
+        post: operations["resumeBackfill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/status": {
         parameters: {
             query?: never;
@@ -113,8 +193,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where the migration stands against the shutdown */
+        /**
+         * Where the migration stands against the shutdown
+         * @description Reads a fixed handful of rows at any size (counts are kept as rows change), and asks each paced side's pacer how it stands.
+         */
         get: operations["getStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Warnings and errors by code: how many threads carry each, and up to 10 of them
+         * @description From counts kept as threads change: it reads a row per code and its examples, whatever the number of threads.
+         */
+        get: operations["getReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -213,6 +316,15 @@ export interface components {
                 param: string | null;
             };
         };
+        ThreadMigrationList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["ThreadMigration"][];
+            first_id: string | null;
+            /** @description Pass as `after` for the next page */
+            last_id: string | null;
+            has_more: boolean;
+        };
         ThreadMigration: {
             /** @enum {string} */
             object: "thread_migration";
@@ -300,6 +412,17 @@ export interface components {
                 message: string;
             } | null;
         };
+        BackfillState: {
+            /** @enum {string} */
+            object: "backfill_state";
+            /** @description The backfill's OpenAI traffic is paused (contract §7.2); lazy migrations, webhooks and lookups go on */
+            paused: boolean;
+            /**
+             * @description When it was paused; null while it runs
+             * @example 2026-11-21T10:00:00.000Z
+             */
+            paused_since: string | null;
+        };
         MigrationStatus: {
             /** @enum {string} */
             object: "migration_status";
@@ -376,8 +499,52 @@ export interface components {
                 } | null;
                 at: string;
             } | null;
+            /** @description The backfill's OpenAI traffic is paused (contract §7.2); lazy migrations, webhooks and lookups go on */
+            paused: boolean;
+            /**
+             * @description When it was paused; null while it runs
+             * @example 2026-11-21T10:00:00.000Z
+             */
+            paused_since: string | null;
             dead_lettered: number;
             malformed_messages: number;
+            /** @description Each side's pacer (contract §7.1) */
+            pacing: {
+                source: components["schemas"]["PacerState"];
+                target: components["schemas"]["PacerState"];
+            };
+        };
+        /** @description null: the side is unpaced (its *_MAX_RPM is unset) */
+        PacerState: {
+            max_rpm: number;
+            /** @description The rate permits go out at now: halved by a 429, then climbing back to max_rpm */
+            current_rpm: number;
+            /** @description How long a 429's Retry-After still holds every permit back */
+            paused_for_seconds: number;
+            /** @description Permits granted in the last minute, by lane */
+            last_minute: {
+                lazy: number;
+                backfill: number;
+            };
+        } | null;
+        /** @description Warnings and errors by code, most frequent first */
+        MigrationReport: {
+            /** @enum {string} */
+            object: "migration_report";
+            warnings: {
+                code: string;
+                /** @description Threads that carry it now */
+                threads: number;
+                /** @description Up to 10 of them, by thread id */
+                examples: string[];
+            }[];
+            errors: {
+                code: string;
+                /** @description Threads that carry it now */
+                threads: number;
+                /** @description Up to 10 of them, by thread id */
+                examples: string[];
+            }[];
         };
         AssistantMigration: {
             /** @enum {string} */
@@ -496,6 +663,114 @@ export interface operations {
             };
             /** @description A setting is refused (`config_invalid`); `param` names the variable(s) to fix */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listThreads: {
+        parameters: {
+            query?: {
+                status?: "pending" | "migrating" | "migrated" | "failed" | "source_unavailable";
+                /** @description Only threads whose warnings include this code */
+                warning?: string;
+                /** @description The `last_id` of the previous page */
+                after?: string;
+                /** @description 1 to 1000, default 100 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadMigrationList"];
+                };
+            };
+            /** @description A query parameter the schema refuses (`invalid_request`, `invalid_id` for `after`); `param` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong `Authorization: Bearer` token (`invalid_api_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ferry failed to handle the request, e.g. its database did (`internal_error`); nothing about the cause is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportThreads: {
+        parameters: {
+            query?: {
+                format?: "csv" | "ndjson";
+                status?: "pending" | "migrating" | "migrated" | "failed" | "source_unavailable";
+                /** @description Resume after this thread id (an export that was cut off) */
+                after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One line per thread (CSV with a header) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description A query parameter the schema refuses (`invalid_request`, `invalid_id` for `after`); `param` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong `Authorization: Bearer` token (`invalid_api_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ferry failed to handle the request, e.g. its database did (`internal_error`); nothing about the cause is shown */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -866,6 +1141,100 @@ export interface operations {
             };
         };
     };
+    pauseBackfill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused, and since when */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackfillState"];
+                };
+            };
+            /** @description Missing or wrong `Authorization: Bearer` token (`invalid_api_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body over 1048576 bytes (`body_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ferry failed to handle the request, e.g. its database did (`internal_error`); nothing about the cause is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeBackfill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Running */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackfillState"];
+                };
+            };
+            /** @description Missing or wrong `Authorization: Bearer` token (`invalid_api_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body over 1048576 bytes (`body_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ferry failed to handle the request, e.g. its database did (`internal_error`); nothing about the cause is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getStatus: {
         parameters: {
             query?: never;
@@ -904,6 +1273,44 @@ export interface operations {
             };
             /** @description A setting is refused (`config_invalid`); `param` names the variable(s) to fix */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationReport"];
+                };
+            };
+            /** @description Missing or wrong `Authorization: Bearer` token (`invalid_api_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ferry failed to handle the request, e.g. its database did (`internal_error`); nothing about the cause is shown */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

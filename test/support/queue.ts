@@ -13,14 +13,19 @@ export interface Invocation {
   calls: number;
   /** The delays of the messages it handed back for a retry. */
   retryDelays: number[];
+  /** Messages it sent with a delay (work put back to wait); held here instead of delivered under `holdDelayed`. */
+  delayed: { body: QueueMessage; delaySeconds: number }[];
 }
 
-/** `between` runs after each invocation: a test changes the world there (a message completes, another is deleted). */
-export async function drainQueue(
-  first: QueueMessage[],
-  overrides: EnvOverrides = {},
-  { maxInvocations = 200, between }: { maxInvocations?: number; between?: (done: Invocation[]) => Promise<void> } = {},
-): Promise<Invocation[]> {
+export interface DrainOptions {
+  maxInvocations?: number;
+  /** Messages sent with a delay stay in their invocation's `delayed` instead of being delivered next. */
+  holdDelayed?: boolean;
+  /** Runs after each invocation: a test changes the world there (a message completes, another is deleted). */
+  between?: (done: Invocation[]) => Promise<void>;
+}
+
+export async function drainQueue(first: QueueMessage[], overrides: EnvOverrides = {}, { maxInvocations = 200, holdDelayed = false, between }: DrainOptions = {}): Promise<Invocation[]> {
   const pending: { body: QueueMessage; attempts: number }[] = first.map((body) => ({ body, attempts: 1 }));
   const invocations: Invocation[] = [];
   let id = 0;
@@ -28,8 +33,12 @@ export async function drainQueue(
     if (invocations.length >= maxInvocations) throw new Error(`still ${pending.length} messages after ${maxInvocations} invocations`);
     const taken = pending.splice(0, 10).map((m) => ({ ...m, id: `msg${id++}` }));
     const sent: QueueMessage[] = [];
+    const delayed: Invocation["delayed"] = [];
     const queue = {
-      send: async (body: QueueMessage) => void sent.push(body),
+      send: async (body: QueueMessage, options?: QueueSendOptions) => {
+        if (options?.delaySeconds) delayed.push({ body, delaySeconds: options.delaySeconds });
+        if (!(holdDelayed && options?.delaySeconds)) sent.push(body);
+      },
       sendBatch: async (messages: Iterable<{ body: QueueMessage }>) => void sent.push(...[...messages].map((m) => m.body)),
     };
     const batch = createMessageBatch<QueueMessage>("ferry-migrations", taken.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts, body: m.body })));
@@ -46,7 +55,7 @@ export async function drainQueue(
     const retried = new Set(result.retryBatch.retry ? taken.map((m) => m.id) : result.retryMessages.map((r: { msgId: string }) => r.msgId));
     for (const m of taken) if (retried.has(m.id)) pending.push({ body: m.body, attempts: m.attempts + 1 });
     pending.push(...sent.map((body) => ({ body, attempts: 1 })));
-    invocations.push({ messages: taken.map((m) => m.body), calls: (await fake.calls()).total - before, retryDelays });
+    invocations.push({ messages: taken.map((m) => m.body), calls: (await fake.calls()).total - before, retryDelays, delayed });
     await between?.(invocations);
   }
   return invocations;

@@ -9,6 +9,8 @@ import { ApiError, notFound, onError } from "./errors";
 import { assistantRoutes } from "./routes/assistants";
 import { backfillRoutes } from "./routes/backfill";
 import { exportRoutes } from "./routes/exports";
+import { mappingRoutes } from "./routes/mapping";
+import { reportRoutes } from "./routes/report";
 import { statusRoutes } from "./routes/status";
 import { threadRoutes } from "./routes/threads";
 import { webhookRoutes } from "./routes/webhooks";
@@ -51,9 +53,11 @@ const schemaReady: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 app.use("/v1/*", requireToken, schemaReady, limitApiBody);
 app.use("/webhooks/*", limitBody);
+app.route("/", mappingRoutes); // before threadRoutes: /v1/threads/export is not a thread id
 app.route("/", threadRoutes);
 app.route("/", backfillRoutes);
 app.route("/", statusRoutes);
+app.route("/", reportRoutes);
 app.route("/", assistantRoutes);
 app.route("/", exportRoutes);
 app.route("/", webhookRoutes);

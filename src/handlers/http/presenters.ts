@@ -9,6 +9,13 @@ export const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOSt
 
 const liveOrNull = (live: ToolResources | null) => (live && Object.keys(live).length ? live : null);
 
+/** What the app must pass to responses.create: once a files check ran, only what it found live; until then what the thread and its messages named. */
+export const appToolResources = (row: Pick<ThreadRow, "liveToolResources" | "toolResources" | "attachedFiles">): ToolResources | null =>
+  row.liveToolResources ? liveOrNull(row.liveToolResources) : mergeToolResources(row.toolResources, row.attachedFiles ?? noAttachedFiles());
+
+/** A thread's warning codes, each once, in the order they first occur. */
+export const warningCodes = (row: Pick<ThreadRow, "warnings">): string[] => [...new Set(row.warnings.map((w) => w.code))];
+
 /** The API's view of a thread's migration. */
 export function presentThread(row: ThreadRow): ThreadMigration {
   return {
@@ -18,8 +25,7 @@ export function presentThread(row: ThreadRow): ThreadMigration {
     status: row.status,
     source: row.source,
     messages_migrated: row.messagesMigrated,
-    // Once a files check ran, only what it found live; until then what the thread and its messages named.
-    tool_resources: row.liveToolResources ? liveOrNull(row.liveToolResources) : mergeToolResources(row.toolResources, row.attachedFiles ?? noAttachedFiles()),
+    tool_resources: appToolResources(row),
     warnings: row.warnings,
     metadata_overflow: row.metadataOverflow,
     files_status: row.filesStatus,
@@ -71,6 +77,9 @@ export function presentAssistant(row: AssistantRow, files: readonly StoreFileRow
     synced_at: iso(row.syncedAt),
   };
 }
+
+/** Whether the backfill is paused, and since when (contract §7.2). */
+export const presentPause = (pausedAt: number | null) => ({ paused: pausedAt !== null, paused_since: iso(pausedAt) });
 
 export const presentRun = (run: BackfillRunRow): BackfillRun => ({
   object: "backfill_run",

@@ -77,6 +77,48 @@ export const ThreadMigration = z
   .openapi("ThreadMigration");
 export type ThreadMigration = z.infer<typeof ThreadMigration>;
 
+/** Warning codes as ferry writes them (snake_case), the list's `warning` filter. */
+const WarningCode = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "a warning code in snake_case, e.g. assistant_image_replaced");
+
+const queryParam = (name: string) => ({ param: { name, in: "query" as const } });
+
+export const ThreadListQuery = z
+  .object({
+    status: z.enum(THREAD_STATUSES).optional().openapi(queryParam("status")),
+    warning: WarningCode.optional().openapi({ ...queryParam("warning"), description: "Only threads whose warnings include this code" }),
+    after: ThreadId.optional().openapi({ ...queryParam("after"), description: "The `last_id` of the previous page" }),
+    limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ ...queryParam("limit"), description: "1 to 1000, default 100" }),
+  })
+  .strict();
+
+export const ThreadList = z
+  .object({
+    object: z.literal("list"),
+    data: z.array(ThreadMigration),
+    first_id: z.string().nullable(),
+    last_id: z.string().nullable().openapi({ description: "Pass as `after` for the next page" }),
+    has_more: z.boolean(),
+  })
+  .openapi("ThreadMigrationList");
+
+export const ExportQuery = z
+  .object({
+    format: z.enum(["csv", "ndjson"]).default("ndjson").openapi(queryParam("format")),
+    status: z.enum(THREAD_STATUSES).optional().openapi(queryParam("status")),
+    after: ThreadId.optional().openapi({ ...queryParam("after"), description: "Resume after this thread id (an export that was cut off)" }),
+  })
+  .strict();
+
+const IssueCode = z.object({
+  code: z.string(),
+  threads: z.number().int().openapi({ description: "Threads that carry it now" }),
+  examples: z.array(z.string()).openapi({ description: "Up to 10 of them, by thread id" }),
+});
+
+export const MigrationReport = z
+  .object({ object: z.literal("migration_report"), warnings: z.array(IssueCode), errors: z.array(IssueCode) })
+  .openapi("MigrationReport", { description: "Warnings and errors by code, most frequent first" });
+
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
   description,
@@ -89,6 +131,7 @@ export const errorResponse = (description: string) => jsonContent(ApiErrorSchema
 /** Error answers several routes share; a route lists only those it can really give. */
 export const errors = {
   badId: { 400: errorResponse("Malformed id (`invalid_id`)") },
+  badQuery: { 400: errorResponse("A query parameter the schema refuses (`invalid_request`, `invalid_id` for `after`); `param` names it") },
   badJsonBody: {
     400: errorResponse("Malformed JSON (`invalid_request`), or a body the schema refuses (`invalid_request`, `invalid_id`); `param` names the field"),
     415: errorResponse("A body sent as anything but `application/json` (`invalid_request`)"),
@@ -173,6 +216,24 @@ export const BackfillRun = z
 export type BackfillRun = z.infer<typeof BackfillRun>;
 
 const Count = z.number().int();
+
+const BackfillPause = z.object({
+  paused: z.boolean().openapi({ description: "The backfill's OpenAI traffic is paused (contract §7.2); lazy migrations, webhooks and lookups go on" }),
+  paused_since: Timestamp.openapi({ description: "When it was paused; null while it runs" }),
+});
+
+export const BackfillState = z.object({ object: z.literal("backfill_state"), ...BackfillPause.shape }).openapi("BackfillState");
+
+const PacerState = z
+  .object({
+    max_rpm: Count,
+    current_rpm: Count.openapi({ description: "The rate permits go out at now: halved by a 429, then climbing back to max_rpm" }),
+    paused_for_seconds: z.number().openapi({ description: "How long a 429's Retry-After still holds every permit back" }),
+    last_minute: z.object({ lazy: Count, backfill: Count }).openapi({ description: "Permits granted in the last minute, by lane" }),
+  })
+  .nullable()
+  .openapi("PacerState", { description: "null: the side is unpaced (its *_MAX_RPM is unset)" });
+
 export const MigrationStatus = z
   .object({
     object: z.literal("migration_status"),
@@ -209,8 +270,10 @@ export const MigrationStatus = z
       .object({ thread_id: z.string(), status: z.enum(THREAD_STATUSES), error: StoredError.nullable(), at: z.string() })
       .nullable()
       .openapi({ description: "The newest failed or source_unavailable thread and why: a setting the source refuses shows here first" }),
+    ...BackfillPause.shape,
     dead_lettered: Count,
     malformed_messages: Count,
+    pacing: z.object({ source: PacerState, target: PacerState }).openapi({ description: "Each side's pacer (contract §7.1)" }),
   })
   .openapi("MigrationStatus");
 

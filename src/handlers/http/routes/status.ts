@@ -1,16 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { readConfig } from "../../../config";
-import { findDiscovery } from "../../../db/discovery";
-import { countAssistantsByStatus } from "../../../db/assistants";
 import { createDb } from "../../../db/client";
-import { readCounters } from "../../../db/counters";
-import { countStoreFilesByStatus } from "../../../db/files";
-import { countRunMigrated, latestRun } from "../../../db/runs";
-import { countByStatus, countMigratedSince, latestFailure } from "../../../db/threads";
+import { readStatusRows } from "../../../db/status";
+import { Pacing } from "../../../pacing/permits";
 import { project } from "../../../status/projection";
 import { sourceKey } from "../../wiring";
 import { createRouter } from "../app-type";
-import { iso, presentRun } from "../presenters";
+import { iso, presentPause, presentRun } from "../presenters";
 import { errors, jsonContent, MigrationStatus } from "../schemas";
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -20,25 +16,23 @@ const statusRoute = createRoute({
   path: "/v1/status",
   operationId: "getStatus",
   summary: "Where the migration stands against the shutdown",
+  description: "Reads a fixed handful of rows at any size (counts are kept as rows change), and asks each paced side's pacer how it stands.",
   responses: { 200: jsonContent(MigrationStatus, "Counts, pace and projection"), ...errors.bearer, ...errors.failure, ...errors.config },
 });
+
+const presentPacer = (p: Awaited<ReturnType<Pacing["describe"]>>["target"]) =>
+  p && { max_rpm: p.maxRpm, current_rpm: p.currentRpm, paused_for_seconds: Math.ceil(p.pausedForMs / 1000), last_minute: p.lastMinute };
 
 export const statusRoutes = createRouter().openapi(statusRoute, async (c) => {
   const db = createDb(c.env.DB);
   const now = Date.now();
   const config = readConfig(c.env);
   const shutdownAt = config.shutdownAt.getTime();
-  const [threads, migratedLast24h, run, counters, assistants, files, discovery, failure] = await Promise.all([
-    countByStatus(db),
-    countMigratedSince(db, now - 24 * 60 * 60 * 1000),
-    latestRun(db),
-    readCounters(db),
-    countAssistantsByStatus(db),
-    countStoreFilesByStatus(db),
-    findDiscovery(db, sourceKey(c.env)),
-    latestFailure(db),
+  const [{ threads, assistants, files, migratedLast24h, run, counters, pausedAt, discovery, failure }, pacers] = await Promise.all([
+    readStatusRows(db, now, sourceKey(c.env)),
+    new Pacing(c.env, config).describe(),
   ]);
-  const lastRun = run ? { startedAt: run.startedAt, drainedAt: run.drainedAt, migrated: await countRunMigrated(db, run.id) } : null;
+  const lastRun = run ? { startedAt: run.startedAt, drainedAt: run.drainedAt, migrated: run.migrated } : null;
 
   return c.json(
     {
@@ -56,7 +50,9 @@ export const statusRoutes = createRouter().openapi(statusRoute, async (c) => {
         thread_discovery: discovery ? { status: discovery.status, listed: discovery.listed, error: discovery.error, updated_at: iso(discovery.updatedAt)! } : null,
       },
       last_failure: failure ? { thread_id: failure.threadId, status: failure.status, error: failure.error, at: iso(failure.updatedAt)! } : null,
+      ...presentPause(pausedAt),
       ...counters,
+      pacing: { source: presentPacer(pacers.source), target: presentPacer(pacers.target) },
     },
     200,
   );

@@ -5,7 +5,7 @@ import { migrateThread } from "../../../migration/engine";
 import { queueFollowUps } from "../../../migration/follow-ups";
 import { previewThread } from "../../../migration/preview";
 import { IMPORT_MAX_IDS, LOOKUP_MAX_IDS } from "../../../ids";
-import { invocationBudget, migrationDeps, previewDeps } from "../../wiring";
+import { invocationBudget, migrationDeps, previewDeps, withPacing } from "../../wiring";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
 import { presentThread, unknownThread } from "../presenters";
@@ -98,11 +98,15 @@ export const threadRoutes = createRouter()
   .openapi(migrateRoute, async (c) => {
     const { thread_id } = c.req.valid("param");
     const known = await findThread(createDb(c.env.DB), thread_id);
-    if (c.req.valid("query").dry_run === "true") return c.json(await previewThread(previewDeps(c.env, invocationBudget(c.env, "request"), known), thread_id), 200);
+    // A request is lazy work: an app is waiting for it, so it is paced in the lazy lane.
+    if (c.req.valid("query").dry_run === "true") {
+      const preview = await withPacing(c.env, (pacing) => previewThread(previewDeps(c.env, invocationBudget(c.env, "request"), pacing.lane("lazy"), known), thread_id));
+      return c.json(preview, 200);
+    }
     if (known?.status === "migrated") return c.json(presentThread(known), 200);
 
-    const outcome = await migrateThread(migrationDeps(c.env, invocationBudget(c.env, "request")), thread_id);
-    const retryAfter = await queueFollowUps(c.env, thread_id, outcome, "request");
+    const outcome = await withPacing(c.env, (pacing) => migrateThread(migrationDeps(c.env, invocationBudget(c.env, "request"), pacing.lane("lazy")), thread_id));
+    const retryAfter = await queueFollowUps(c.env, thread_id, outcome, "request", true);
     if (retryAfter === null) return c.json(presentThread(outcome.row), 200);
     c.header("Retry-After", String(retryAfter));
     return c.json(presentThread(outcome.row), 202);

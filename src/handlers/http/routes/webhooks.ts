@@ -70,7 +70,8 @@ webhookRoutes.post(threadAccessed.path, async (c) => {
   const now = Date.now();
   await registerThreads(db, [threadId]);
   if (worthEnqueuing(await findThread(db, threadId), now)) {
-    await migrationsQueue(c.env).send({ type: "migrate_thread", thread_id: threadId });
+    // An app touched the thread, so it is lazy work: paced in the lazy lane, and it runs while the backfill is paused.
+    await migrationsQueue(c.env).send({ type: "migrate_thread", thread_id: threadId, lazy: true });
     await markEnqueued(db, [threadId], now);
   }
   // Remembered last: a delivery that failed half-way is retried by the sender and redone.
