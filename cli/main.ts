@@ -1,8 +1,10 @@
 // `ferry`: the operator's command line for a running ferry (contract §8). Every command is a
 // call of ferry's HTTP API; this file wires the commands to commander and the exit codes.
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { THREAD_STATUSES } from "../src/db/schema";
 import { CliError, connection, EXIT, type Connection, type ConnectionFlags } from "./client";
 import { importFile, renderImport } from "./import";
+import { exportMapping, pause, renderBackfillState, renderExportSummary, resume, type ExportOptions } from "./mapping";
 import { print, type OutputFlags } from "./output";
 import { getStatus, renderStatus, watchStatus } from "./status";
 import { lookup, preview, renderPreview, renderThreads } from "./threads";
@@ -40,11 +42,11 @@ const action =
 /** The connection and output flags, wherever on the line they were given. */
 const globals = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<GlobalFlags>();
 
-/** A command that prints ferry's answer about its argument and exits 0. */
+/** A command that prints ferry's answer about its first argument (if it takes one) and exits 0. */
 const printing = <V, T>(get: (conn: Connection, value: V) => Promise<T>, render: (answer: T) => string) =>
-  action(async (value: V, _opts: unknown, cmd: Command) => {
-    const g = globals(cmd);
-    print(g, await get(connection(g), value), render);
+  action(async (...args: unknown[]) => {
+    const g = globals(args.at(-1) as Command); // commander passes the command last
+    print(g, await get(connection(g), args[0] as V), render);
     return EXIT.ok;
   });
 
@@ -95,6 +97,25 @@ program
   .description("dry-run a thread's migration: the items, writes and warnings it would make, writing nothing")
   .argument("<thread_id>")
   .action(printing(preview, renderPreview));
+
+program
+  .command("export")
+  .description("the whole thread → conversation mapping, streamed (one page of it in memory at a time)")
+  .addOption(new Option("--format <format>", "csv or ndjson").choices(["csv", "ndjson"]).default("ndjson"))
+  .addOption(new Option("--status <status>", "only threads in this status").choices(THREAD_STATUSES))
+  .option("-o, --output <file>", "write to this file (default: stdout) and report what was written")
+  .action(
+    action(async (opts: ExportOptions, cmd: Command) => {
+      const g = globals(cmd);
+      const summary = await exportMapping(connection(g), opts);
+      // On stdout the mapping itself is the output; a summary goes there only beside a file.
+      if (opts.output) print(g, summary, renderExportSummary);
+      return EXIT.ok;
+    }),
+  );
+
+program.command("pause").description("pause the backfill's OpenAI traffic; lazy migrations go on").action(printing(pause, renderBackfillState));
+program.command("resume").description("resume the backfill").action(printing(resume, renderBackfillState));
 
 program
   .command("upload")

@@ -8,6 +8,9 @@ export const getStatus = (conn: Connection) => call<MigrationStatus>(conn, "GET"
 
 const percent = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : "–");
 
+const pacer = (p: MigrationStatus["pacing"]["source"]) =>
+  p ? `${count(p.current_rpm)} of ${count(p.max_rpm)} calls/min${p.paused_for_seconds > 0 ? `, held back ${p.paused_for_seconds} s by a 429` : ""}` : "unpaced";
+
 export function renderStatus(s: MigrationStatus): string {
   const t = s.threads;
   const days = Math.floor(s.seconds_until_shutdown / 86_400);
@@ -18,7 +21,8 @@ export function renderStatus(s: MigrationStatus): string {
     `throughput  ${count(Math.round(s.throughput.last_24h.threads_per_hour))} threads/h over the last 24 h${s.throughput.last_run ? `, ${count(Math.round(s.throughput.last_run.threads_per_hour))}/h in the last run` : ""}`,
     `shutdown    ${s.shutdown_at} (${days >= 0 ? `in ${days} days` : `${-days} days ago`}); projected finish ${s.projected_finish_at ?? "unknown"}: ${s.on_track ? "on track" : "LATE"}`,
     `assistants  ${count(s.assistants.synced)} / ${count(s.assistants.total)} synced (failed ${count(s.assistants.failed)}) · files ${count(s.files.completed)} / ${count(s.files.total)} completed (failed ${count(s.files.failed)})`,
-    `backfill    ${run ? `last run ${run.trigger} at ${run.started_at}: ${count(run.enqueued)} enqueued, ${run.drained_at ? `drained ${run.drained_at}` : "still draining"}` : "never ran"}`,
+    `backfill    ${s.paused ? `PAUSED since ${s.paused_since} (ferry resume); ` : ""}${run ? `last run ${run.trigger} at ${run.started_at}: ${count(run.enqueued)} enqueued, ${run.drained_at ? `drained ${run.drained_at}` : "still draining"}` : "never ran"}`,
+    `pacing      source ${pacer(s.pacing.source)} · target ${pacer(s.pacing.target)}`,
     `problems    dead-lettered ${count(s.dead_lettered)} · malformed messages ${count(s.malformed_messages)}${s.last_failure ? ` · last failure ${s.last_failure.thread_id}: ${s.last_failure.error?.message ?? s.last_failure.status}` : ""}`,
   ].join("\n");
 }
