@@ -7,6 +7,7 @@ import { beforeAll, expect, it } from "vitest";
 import type { z } from "@hono/zod-openapi";
 import type { ExportSummary } from "../../cli/mapping";
 import type { BackfillState, MigrationStatus, ThreadList, ThreadMigration } from "../../src/handlers/http/schemas";
+import { exportLine } from "../support/export-line";
 import { ferry, scratchDir } from "./support/cli";
 import { ferryFetch, seedMigratedThreads, uniqueThreadId } from "./support/seed";
 
@@ -22,16 +23,6 @@ async function listAll(status?: string): Promise<ThreadMigration[]> {
   }
 }
 
-/** A row of the export as the list gives it. */
-const asRow = (t: ThreadMigration) => ({
-  thread_id: t.thread_id,
-  conversation_id: t.conversation_id,
-  status: t.status,
-  messages_migrated: t.messages_migrated,
-  tool_resources: t.tool_resources,
-  warning_codes: [...new Set(t.warnings.map((w) => w.code))],
-});
-
 beforeAll(async () => {
   await seedMigratedThreads(3, { generate: 2 }, "export");
   const pending = Array.from({ length: 5 }, () => uniqueThreadId("export_pending"));
@@ -42,7 +33,7 @@ it("exports, as NDJSON on stdout, the mapping GET /v1/threads pages through", as
   const run = await ferry(["export"]);
   expect(run.code, run.stderr).toBe(0);
   const lines = run.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as unknown);
-  expect(lines).toEqual((await listAll()).map(asRow));
+  expect(lines).toEqual((await listAll()).map(exportLine));
 });
 
 it("exports one status as CSV into a file and reports what it wrote", async () => {
