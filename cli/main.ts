@@ -131,14 +131,22 @@ program
     }),
   );
 
+/** Output piped into a reader that stopped early (`ferry export | head`) is no failure. */
+const readerLeft = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code === "EPIPE";
+
 /** Runs the command line; resolves with the exit code. */
 export async function run(argv: string[]): Promise<number> {
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError("(ferry --help lists the commands and options)");
+  process.stdout.on("error", (err) => {
+    if (!readerLeft(err)) throw err;
+    process.exit(exitCode);
+  });
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage; // --help exits 0; commander printed the rest
+    if (readerLeft(err)) return exitCode;
     if (err instanceof CliError) {
       process.stderr.write(`ferry: ${err.message}\n`);
       return err.exitCode;

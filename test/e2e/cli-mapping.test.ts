@@ -8,7 +8,7 @@ import type { z } from "@hono/zod-openapi";
 import type { ExportSummary } from "../../cli/mapping";
 import type { BackfillState, MigrationStatus, ThreadList, ThreadMigration } from "../../src/handlers/http/schemas";
 import { exportLine } from "../support/export-line";
-import { ferry, scratchDir } from "./support/cli";
+import { ferry, finished, scratchDir, spawnCli } from "./support/cli";
 import { ferryFetch, seedMigratedThreads, uniqueThreadId } from "./support/seed";
 
 /** Every page of GET /v1/threads, in order. */
@@ -45,6 +45,19 @@ it("exports one status as CSV into a file and reports what it wrote", async () =
   expect(listed.length).toBeGreaterThanOrEqual(3);
   expect(rows.map((r) => [r.thread_id, r.conversation_id, r.status, Number(r.messages_migrated)])).toEqual(listed.map((t) => [t.thread_id, t.conversation_id, t.status, t.messages_migrated]));
   expect(JSON.parse(run.stdout) as ExportSummary).toMatchObject({ file, lines: listed.length + 1 }); // and the header
+});
+
+it("stops quietly, exit 0, when the reader of its output stops early (`ferry export | head`)", async () => {
+  // Megabytes of mapping, far more than a pipe holds, so the CLI is still writing when the reader goes.
+  for (let i = 0; i < 20; i++) {
+    const ids = Array.from({ length: 1000 }, () => uniqueThreadId("export_piped"));
+    expect((await ferryFetch("/v1/threads/import", { method: "POST", json: { thread_ids: ids } })).status).toBe(200);
+  }
+  const child = spawnCli(["export"]);
+  const run = finished(child);
+  child.stdout!.once("data", () => child.stdout!.destroy());
+  const { code, stderr } = await run;
+  expect([code, stderr]).toEqual([0, ""]);
 });
 
 it("pauses and resumes the backfill, as the status then shows", async () => {
