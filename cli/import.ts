@@ -7,7 +7,7 @@ import type { z } from "@hono/zod-openapi";
 import type { ImportResult } from "../src/handlers/http/schemas";
 import { IMPORT_MAX_IDS } from "../src/ids";
 import { call, CliError, EXIT, type Connection } from "./client";
-import { count, progressBar, rate } from "./output";
+import { count, newlines, progressBar, rate } from "./output";
 import { readThreadIds } from "./thread-ids";
 
 /** Bad lines a state file keeps (all are counted). */
@@ -157,7 +157,7 @@ async function countLines(file: string): Promise<number> {
   let lines = 0;
   let last = 10;
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+    lines += newlines(chunk);
     last = chunk.at(-1) ?? last;
   }
   return last === 10 ? lines : lines + 1;

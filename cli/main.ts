@@ -103,6 +103,7 @@ program
   .description("the whole thread → conversation mapping, streamed (one page of it in memory at a time)")
   .addOption(new Option("--format <format>", "csv or ndjson").choices(["csv", "ndjson"]).default("ndjson"))
   .addOption(new Option("--status <status>", "only threads in this status").choices(THREAD_STATUSES))
+  .option("--after <thread_id>", "start after this thread id: carries on an export that was cut off")
   .option("-o, --output <file>", "write to this file (default: stdout) and report what was written")
   .action(
     action(async (opts: ExportOptions, cmd: Command) => {

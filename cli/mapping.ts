@@ -1,14 +1,14 @@
 // `ferry export`, `ferry pause`, `ferry resume`: the mapping out of ferry, streamed, and the
 // backfill's switch (contract §7.2).
 import { createWriteStream } from "node:fs";
-import { Readable, Transform, Writable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { z } from "@hono/zod-openapi";
 import type { BackfillState, ExportQuery } from "../src/handlers/http/schemas";
 import { call, send, type Connection } from "./client";
-import { count } from "./output";
+import { count, newlines, tap } from "./output";
 
-export type ExportOptions = Partial<Pick<z.infer<typeof ExportQuery>, "format" | "status">> & { output?: string };
+export type ExportOptions = Partial<z.infer<typeof ExportQuery>> & { output?: string };
 
 export interface ExportSummary {
   file: string;
@@ -18,14 +18,11 @@ export interface ExportSummary {
 
 /** Streams GET /v1/threads/export into `output` (stdout when unset): one page in memory at a time. */
 export async function exportMapping(conn: Connection, opts: ExportOptions): Promise<ExportSummary> {
-  const res = await send(conn, "GET", "/v1/threads/export", { query: { format: opts.format, status: opts.status } });
+  const res = await send(conn, "GET", "/v1/threads/export", { query: { format: opts.format, status: opts.status, after: opts.after } });
   const summary: ExportSummary = { file: opts.output ?? "-", bytes: 0, lines: 0 };
-  const tally = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      summary.bytes += chunk.length;
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) summary.lines++;
-      done(null, chunk);
-    },
+  const tally = tap((chunk) => {
+    summary.bytes += chunk.length;
+    summary.lines += newlines(chunk);
   });
   const out: Writable = opts.output ? createWriteStream(opts.output) : process.stdout;
   await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), tally, out, { end: opts.output !== undefined });

@@ -1,5 +1,6 @@
 // What a person sees versus what a script reads: human text on stdout (a progress bar on stderr
 // when it is a terminal), or with --json one JSON document on stdout and nothing else there.
+import { Transform } from "node:stream";
 import { SingleBar } from "cli-progress";
 
 export interface OutputFlags {
@@ -32,4 +33,20 @@ export function progressBar(label: string, unit: string): SingleBar {
 export function rate(done: number, since: number, unit: string): { rate: string } {
   const seconds = (Date.now() - since) / 1000;
   return { rate: `${count(Math.round(done / Math.max(seconds, 0.001)))} ${unit}/s` };
+}
+
+/** A pass-through stream that shows each chunk to `seen`: bars and tallies of what flows by. */
+export const tap = (seen: (chunk: Buffer) => void) =>
+  new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen(chunk);
+      done(null, chunk);
+    },
+  });
+
+/** Line ends in a chunk of bytes. */
+export function newlines(chunk: Buffer): number {
+  let n = 0;
+  for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) n++;
+  return n;
 }

@@ -2,11 +2,11 @@
 // whole into memory) with a bar of bytes sent; with --wait, the ingestion followed to its end.
 import { createReadStream, statSync } from "node:fs";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Export } from "../src/handlers/http/schemas";
 import { call, CliError, EXIT, type Connection } from "./client";
-import { count, progressBar, rate } from "./output";
+import { count, progressBar, rate, tap } from "./output";
 
 const MEDIA_TYPES: Record<string, string> = { ".ndjson": "application/x-ndjson", ".jsonl": "application/x-ndjson", ".json": "application/json" };
 
@@ -23,12 +23,9 @@ export async function upload(conn: Connection, file: string, opts: { wait?: bool
   const bar = progressBar("upload", "bytes");
   bar.start(size, 0, rate(0, started, "bytes"));
   let sent = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      sent += chunk.length;
-      bar.update(sent, rate(sent, started, "bytes"));
-      done(null, chunk);
-    },
+  const counter = tap((chunk) => {
+    sent += chunk.length;
+    bar.update(sent, rate(sent, started, "bytes"));
   });
   let exp: Export;
   try {

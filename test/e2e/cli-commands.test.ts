@@ -10,7 +10,7 @@ import type { Export, MigrationPreview, MigrationStatus, ThreadMigration } from 
 import { exportRecord, generated, ndjson } from "../support/export-fixtures";
 import { fake } from "../support/fake";
 import { ferry, finished, scratchDir, spawnCli } from "./support/cli";
-import { seedMigratedThreads, uniqueThreadId } from "./support/seed";
+import { ferryFetch, seedMigratedThreads, uniqueThreadId } from "./support/seed";
 
 let migrated: ThreadMigration;
 beforeAll(async () => {
@@ -35,14 +35,20 @@ it("prints the status for people and as JSON, exit 0", async () => {
 });
 
 it("watches the status, a JSON line a poll, until Ctrl-C", async () => {
+  // A thread left to migrate keeps the watch going (it stops by itself once none remains).
+  expect((await ferryFetch("/v1/threads/import", { method: "POST", json: { thread_ids: [uniqueThreadId("watched")] } })).status).toBe(200);
   const child = spawnCli(["status", "--watch", "--interval", "1", "--json"]);
   const run = finished(child);
   let lines = "";
-  await new Promise<void>((resolve) => child.stdout!.on("data", (d) => (lines += d).split("\n").length > 2 && resolve()));
+  const twoPolls = new Promise<void>((resolve) => child.stdout!.on("data", (d) => (lines += d).split("\n").length > 2 && resolve()));
+  await Promise.race([twoPolls, run]);
   child.kill("SIGINT");
   expect((await run).code).toBe(0);
   const polls = lines.trim().split("\n").map((l) => JSON.parse(l) as MigrationStatus);
-  expect(polls.map((p) => p.object)).toEqual(["migration_status", "migration_status"]);
+  expect(polls.slice(0, 2).map((p) => [p.object, p.remaining > 0])).toEqual([
+    ["migration_status", true],
+    ["migration_status", true],
+  ]);
 });
 
 it("looks threads up, known and unknown", async () => {

@@ -33,7 +33,11 @@ it("exports, as NDJSON on stdout, the mapping GET /v1/threads pages through", as
   const run = await ferry(["export"]);
   expect(run.code, run.stderr).toBe(0);
   const lines = run.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as unknown);
-  expect(lines).toEqual((await listAll()).map(exportLine));
+  const listed = (await listAll()).map(exportLine);
+  expect(lines).toEqual(listed);
+  // An export cut off carries on after the last thread it delivered.
+  const rest = await ferry(["export", "--after", listed[2]!.thread_id]);
+  expect(rest.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual(listed.slice(3));
 });
 
 it("exports one status as CSV into a file and reports what it wrote", async () => {
