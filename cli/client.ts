@@ -30,7 +30,7 @@ export interface ConnectionFlags {
 }
 
 export function connection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
-  const raw = flags.url ?? env.FERRY_URL ?? DEFAULT_URL;
+  const raw = flags.url || env.FERRY_URL || DEFAULT_URL; // an empty variable counts as unset
   let url: URL;
   try {
     url = new URL(raw);

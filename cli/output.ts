@@ -15,12 +15,12 @@ export function print<T>(flags: OutputFlags, data: T, human: (data: T) => string
 export const count = (n: number) => n.toLocaleString("en-US");
 
 /**
- * A bar with rate and ETA on stderr; cli-progress draws nothing when stderr is not a terminal,
- * so piped and scripted runs stay clean.
+ * A bar with rate and ETA on stderr (the ETA from the progress seen, unless `eta` says another);
+ * cli-progress draws nothing when stderr is not a terminal, so piped and scripted runs stay clean.
  */
-export function progressBar(label: string, unit: string): SingleBar {
+export function progressBar(label: string, unit: string, eta = "ETA {eta_formatted}"): SingleBar {
   return new SingleBar({
-    format: `${label} |{bar}| {percentage}% | {value}/{total} ${unit} | {rate} | ETA {eta_formatted}`,
+    format: `${label} |{bar}| {percentage}% | {value}/{total} ${unit} | {rate} | ${eta}`,
     barCompleteChar: "█",
     barIncompleteChar: "░",
     hideCursor: true,

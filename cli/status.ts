@@ -37,7 +37,8 @@ export interface WatchOptions extends OutputFlags {
  */
 export async function watchStatus(conn: Connection, opts: WatchOptions): Promise<void> {
   const tty = process.stderr.isTTY && !opts.json;
-  const bar = progressBar("migrated", "threads");
+  // A migration's pace is measured over hours, not the seconds of a watch: ferry's projection is the ETA.
+  const bar = progressBar("migrated", "threads", "finish {finish}");
   const interrupted = new AbortController();
   const stop = () => interrupted.abort();
   process.once("SIGINT", stop);
@@ -47,6 +48,7 @@ export async function watchStatus(conn: Connection, opts: WatchOptions): Promise
       const s = await getStatus(conn);
       const payload = {
         rate: `${count(Math.round(s.throughput.last_24h.threads_per_hour))} threads/h, ${count(s.threads.pending)} pending, ${count(s.threads.failed)} failed`,
+        finish: `${s.projected_finish_at ?? "unknown"} (${s.on_track ? "on track" : "LATE"}, shutdown ${s.shutdown_at})`,
       };
       if (tty) {
         if (!started) bar.start(s.threads.total, s.threads.migrated, payload);
