@@ -85,7 +85,9 @@ export type Classified =
  */
 export function classify(err: unknown): Classified {
   if (err instanceof APIError && !(err instanceof APIConnectionError) && !(err instanceof APIUserAbortError) && err.status !== undefined) {
-    const { status, message } = err;
+    const { status } = err;
+    // The SDK words its message "<status> <the API's message>"; ferry names the status itself.
+    const message = err.message.startsWith(`${status} `) ? err.message.slice(`${status} `.length) : err.message;
     const shouldRetry = err.headers?.get("x-should-retry");
     if (err instanceof RateLimitError) return { kind: "rate_limited", status: 429, retryAfter: retryAfterSeconds(err.headers), message };
     const retriable = shouldRetry === "true" || (shouldRetry !== "false" && (status >= 500 || status === 408 || status === 409));
@@ -97,9 +99,8 @@ export function classify(err: unknown): Classified {
 
 /** A failure as ferry records it: what answered and what it said (never a key or token: the SDK's messages hold none). */
 export function describeFailure(err: unknown): string {
-  // The message starts with Entra's status, as the SDK words every API error.
   if (err instanceof EntraRefused) return `Microsoft Entra refused a token${err.code ? ` (${err.code})` : ""}: ${err.message}`;
-  if (err instanceof SourceGone || err instanceof SourceRejected) return `the Assistants API answered ${err.status}: ${err.message}`;
+  if ((err instanceof SourceGone || err instanceof SourceRejected) && err.status) return `the Assistants API answered ${err.status}: ${err.message}`;
   if (err instanceof CallFailure) return err.status ? `OpenAI answered ${err.status}: ${err.message}` : err.message;
   return err instanceof Error ? err.message : String(err);
 }

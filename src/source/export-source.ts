@@ -114,7 +114,7 @@ export class ExportSource implements ThreadSource {
     } catch (err) {
       throw new TransientFailure(`reading export object ${key} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (!object) throw new SourceGone(`export object ${key} is no longer in the EXPORTS bucket`, 404);
+    if (!object) throw new SourceGone(`export object ${key} is no longer in the EXPORTS bucket`); // no status: R2 is not an API that answered
     return object.body;
   }
 }

@@ -21,7 +21,7 @@ it("a wrong api-version: the thread fails with Azure's message, status names it,
     expect(await lookup(id)).toMatchObject({
       status: "failed",
       conversation_id: null,
-      error: { code: "openai_rejected", message: `the Assistants API answered 400: 400 ${AZURE_MESSAGE}` },
+      error: { code: "openai_rejected", message: `the Assistants API answered 400: ${AZURE_MESSAGE}` },
     });
   }
   // One call per thread (its first read), no re-send, no queue retry, nothing written.

@@ -25,7 +25,7 @@ it("a revoked secret: each thread failed with Entra's error_description, Entra a
   for (const id of ids) {
     const t = (await lookup(id))!;
     expect(t.status).toBe("failed");
-    expect(t.error).toMatchObject({ code: "entra_refused", message: expect.stringMatching(/^Microsoft Entra refused a token \(invalid_client\): 401 AADSTS7000215: Invalid client secret provided/) });
+    expect(t.error).toMatchObject({ code: "entra_refused", message: expect.stringMatching(/^Microsoft Entra refused a token \(invalid_client\): AADSTS7000215: Invalid client secret provided/) });
     expect(t.error!.message).not.toContain(app.secret);
   }
   expect(invocations).toHaveLength(1); // no retry, no hand-over

@@ -16,6 +16,8 @@ describe("classify", () => {
     ["409", apiError(409), { kind: "transient", status: 409 }],
     ["400 with code and param", apiError(400, {}, { code: "invalid_value", param: "items[3]" }), { kind: "rejected", status: 400, code: "invalid_value", param: "items[3]" }],
     ["404", apiError(404), { kind: "rejected", status: 404, code: null, param: null }],
+    // The SDK's message is "<status> <the API's message>": the API's message is kept once, without the status.
+    ["its message, once", apiError(400, {}, { message: "Unsupported api version" }), { kind: "rejected", status: 400, message: "Unsupported api version" }],
     ["400 the server says to retry", apiError(400, { "x-should-retry": "true" }), { kind: "transient", status: 400 }],
     ["500 the server says not to retry", apiError(500, { "x-should-retry": "false" }), { kind: "rejected", status: 500 }],
     ["a connection reset", new APIConnectionError({ message: "reset" }), { kind: "transient" }],

@@ -1,5 +1,0 @@
-/** migrations/*.sql are bundled as text (wrangler.toml [[rules]]). */
-declare module "*.sql" {
-  const sql: string;
-  export default sql;
-}
