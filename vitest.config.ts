@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import type { Plugin } from "vite";
 import { configDefaults, defineConfig } from "vitest/config";
 import { DEMO_WEBHOOK_SECRET } from "./scripts/demo-secrets.ts";
 
@@ -8,6 +10,8 @@ import { DEMO_WEBHOOK_SECRET } from "./scripts/demo-secrets.ts";
 const NODE_TESTS = "test/node/**";
 // End-to-end tests drive ferry under `wrangler dev` over HTTP from Node, as a user would.
 const E2E_FILES = "test/e2e/**";
+/** wrangler.toml's Text [[rules]], as one pattern. */
+const TEXT_MODULES = /(\.sql|\.browser\.js|\.css|\.svg|\/swagger-ui-bundle\.js)$/;
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -46,9 +50,20 @@ export default defineConfig(async () => {
       hookTimeout: 60_000,
     },
   };
-  // The app embeds migrations/*.sql as text (wrangler.toml [[rules]]); Node gets them the same way.
-  const sqlAsText = { name: "sql-as-text", transform: (code: string, id: string) => (id.endsWith(".sql") ? `export default ${JSON.stringify(code)};` : undefined) };
-  const node = { plugins: [sqlAsText], test: { name: "node", include: [NODE_TESTS], environment: "node" } };
+  // The app embeds migrations/*.sql and the pages' files as text (wrangler.toml [[rules]]); Node
+  // gets them the same way, under an id of their own so that no CSS or JS handling comes first.
+  const TEXT = "?ferry-text";
+  const textModules: Plugin = {
+    name: "text-modules",
+    enforce: "pre",
+    async resolveId(source, importer) {
+      if (!TEXT_MODULES.test(source)) return null;
+      const resolved = await this.resolve(source, importer, { skipSelf: true });
+      return resolved && resolved.id + TEXT;
+    },
+    load: (id) => (id.endsWith(TEXT) ? `export default ${JSON.stringify(readFileSync(id.slice(0, -TEXT.length), "utf8"))};` : null),
+  };
+  const node = { plugins: [textModules], test: { name: "node", include: [NODE_TESTS], environment: "node" } };
   const e2e = {
     test: {
       name: "e2e",

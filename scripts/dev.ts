@@ -141,6 +141,7 @@ function printBanner(base: string, token: string): void {
   const lines = [
     "",
     `ferry is up on ${base}  (${!fake ? "real OpenAI API, settings from .dev.vars" : azure ? `fake Foundry project at ${fake.url}/api/projects/demo, fake Azure OpenAI v1 at ${fake.url}/openai/v1` : `fake OpenAI at ${fake.url}/v1`})`,
+    `status page: ${base}/ (API token: ${token})   API reference: ${base}/docs`,
     "",
     "# migrate a thread",
     `curl -s -X POST ${base}/v1/threads/${a}/migrate ${auth}`,

@@ -3,7 +3,7 @@
 // it (README "Layout"). The sources are read as text at build time, so a new upward import fails here.
 import { expect, it } from "vitest";
 
-const sources = import.meta.glob<string>("../src/**/*.ts", { query: "?raw", import: "default", eager: true });
+const sources = import.meta.glob<string>("../src/**/*.{ts,tsx}", { query: "?raw", import: "default", eager: true });
 
 /** Lowest first. Folders on one layer do not import each other. */
 const LAYERS: string[][] = [
@@ -17,7 +17,7 @@ const LAYERS: string[][] = [
 ];
 
 const layerOf = (folder: string) => LAYERS.findIndex((l) => l.includes(folder));
-const folderOf = (path: string) => path.replace(/^(\.\.\/)?src\//, "").replace(/\.ts$/, "").split("/")[0]!;
+const folderOf = (path: string) => path.replace(/^(\.\.\/)?src\//, "").replace(/\.tsx?$/, "").split("/")[0]!;
 
 function imports(path: string, text: string): string[] {
   const dir = path.split("/").slice(0, -1);

@@ -1,4 +1,4 @@
-import { gte, inArray, sql } from "drizzle-orm";
+import { between, inArray } from "drizzle-orm";
 import type { Database } from "./client";
 import { ASSISTANT_STATUSES, type AssistantStatus, COUNTED_ENTITIES, migratedByHour, STORE_FILE_STATUSES, statusCounts, THREAD_STATUSES, type ThreadStatus } from "./schema";
 
@@ -21,14 +21,12 @@ export async function readStatusCounts(db: Database): Promise<StatusCounts> {
 }
 
 /**
- * Threads migrated since `since`, in whole hours: the hour `since` falls in counts whole, so the
- * figure covers between 24 and 25 hours for a 24-hour window. 25 rows at most.
+ * Threads migrated in each hour from the one `since` falls in (counted whole, so a 24-hour window
+ * has 25 hours) to the one `now` falls in, oldest first, an hour with none as 0. 25 rows at most.
  */
-export async function countMigratedSince(db: Database, since: number): Promise<number> {
-  const row = await db
-    .select({ n: sql<number>`coalesce(sum(${migratedByHour.n}), 0)` })
-    .from(migratedByHour)
-    .where(gte(migratedByHour.hour, Math.floor(since / HOUR_MS)))
-    .get();
-  return row?.n ?? 0;
+export async function migratedPerHour(db: Database, since: number, now: number): Promise<{ hour: number; threads: number }[]> {
+  const [first, last] = [Math.floor(since / HOUR_MS), Math.floor(now / HOUR_MS)];
+  const rows = await db.select().from(migratedByHour).where(between(migratedByHour.hour, first, last)).all();
+  const counted = new Map(rows.map((r) => [r.hour, r.n]));
+  return Array.from({ length: last - first + 1 }, (_, i) => ({ hour: (first + i) * HOUR_MS, threads: counted.get(first + i) ?? 0 }));
 }

@@ -1,6 +1,6 @@
 import type { Database } from "./client";
 import { backfillPausedAt } from "./control";
-import { countMigratedSince, readStatusCounts } from "./counts";
+import { migratedPerHour, readStatusCounts } from "./counts";
 import { readCounters } from "./counters";
 import { findDiscovery } from "./discovery";
 import { latestRun } from "./runs";
@@ -13,14 +13,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * (contract §7.4). `sourceKey` names the source whose thread listing is shown.
  */
 export async function readStatusRows(db: Database, now: number, sourceKey: string) {
-  const [counts, migratedLast24h, run, counters, pausedAt, discovery, failure] = await Promise.all([
+  const [counts, migratedByHour, run, counters, pausedAt, discovery, failure] = await Promise.all([
     readStatusCounts(db),
-    countMigratedSince(db, now - DAY_MS),
+    migratedPerHour(db, now - DAY_MS, now),
     latestRun(db),
     readCounters(db),
     backfillPausedAt(db),
     findDiscovery(db, sourceKey),
     latestFailure(db),
   ]);
-  return { ...counts, migratedLast24h, run, counters, pausedAt, discovery, failure };
+  return { ...counts, migratedByHour, run, counters, pausedAt, discovery, failure };
 }

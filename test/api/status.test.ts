@@ -13,14 +13,29 @@ it("projects the finish from the last 24 hours' pace (hand-computed)", () => {
     now,
     shutdownAt: now + 10 * 24 * HOUR,
     threads: { pending: 400, migrating: 50, migrated: 1000, failed: 30, source_unavailable: 20 },
-    migratedLast24h: 480, // 20 threads an hour
+    migratedByHour: [
+      { hour: now - 3 * HOUR, threads: 300 },
+      { hour: now - 2 * HOUR, threads: 0 },
+      { hour: now - HOUR, threads: 180 },
+    ], // 480 in the day: 20 threads an hour
     lastRun: { startedAt: now - 6 * HOUR, drainedAt: now - 2 * HOUR, migrated: 200 }, // 50 an hour
   });
   // 480 remaining at 20/h = 24 h.
   expect(p).toEqual({
     seconds_until_shutdown: 10 * 24 * 3600,
     remaining: 480,
-    throughput: { last_24h: { threads_migrated: 480, threads_per_hour: 20 }, last_run: { threads_migrated: 200, threads_per_hour: 50 } },
+    throughput: {
+      last_24h: {
+        threads_migrated: 480,
+        threads_per_hour: 20,
+        by_hour: [
+          { hour: "2026-07-31T21:00:00.000Z", threads_migrated: 300 },
+          { hour: "2026-07-31T22:00:00.000Z", threads_migrated: 0 },
+          { hour: "2026-07-31T23:00:00.000Z", threads_migrated: 180 },
+        ],
+      },
+      last_run: { threads_migrated: 200, threads_per_hour: 50 },
+    },
     projected_finish_at: new Date(now + 24 * HOUR).toISOString(),
     on_track: true,
   });
@@ -29,7 +44,7 @@ it("projects the finish from the last 24 hours' pace (hand-computed)", () => {
 it("after the shutdown: negative seconds, off track while work remains, on track when none does", () => {
   const now = Date.UTC(2026, 10, 22);
   const shutdownAt = Date.UTC(2026, 7, 26);
-  const base = { now, shutdownAt, migratedLast24h: 0, lastRun: { startedAt: now - 2 * HOUR, drainedAt: null, migrated: 10 } };
+  const base = { now, shutdownAt, migratedByHour: [], lastRun: { startedAt: now - 2 * HOUR, drainedAt: null, migrated: 10 } };
   const late = project({ ...base, threads: { pending: 10, migrating: 0, migrated: 5, failed: 0, source_unavailable: 3 } });
   expect(late.seconds_until_shutdown).toBe(-(88 * 24 * 3600));
   expect(late.throughput.last_run).toEqual({ threads_migrated: 10, threads_per_hour: 5 }); // falls back to the run's pace
@@ -41,7 +56,7 @@ it("after the shutdown: negative seconds, off track while work remains, on track
 
 it("no pace and work left: no projection, not on track", () => {
   const now = Date.UTC(2026, 0, 1);
-  const p = project({ now, shutdownAt: now + HOUR, threads: { pending: 1, migrating: 0, migrated: 0, failed: 0, source_unavailable: 0 }, migratedLast24h: 0, lastRun: null });
+  const p = project({ now, shutdownAt: now + HOUR, threads: { pending: 1, migrating: 0, migrated: 0, failed: 0, source_unavailable: 0 }, migratedByHour: [], lastRun: null });
   expect(p).toMatchObject({ projected_finish_at: null, on_track: false, throughput: { last_run: null } });
 });
 
@@ -58,13 +73,19 @@ it("the endpoint reports D1's counts and the configured shutdown", async () => {
   const status = async (shutdown: string) => {
     const req = new Request("http://ferry/v1/status", { headers: { authorization: `Bearer ${TOKEN}` } });
     const res = await app.fetch(req, { ...env, ASSISTANTS_SHUTDOWN_AT: shutdown });
-    return (await res.json()) as Record<string, unknown> & { throughput: { last_24h: { threads_migrated: number } } };
+    return (await res.json()) as Record<string, unknown> & { throughput: { last_24h: { by_hour: { hour: string; threads_migrated: number }[] } } };
   };
 
   const before = await status(new Date(now + 30 * 24 * HOUR).toISOString());
   expect(before.threads).toEqual({ total: 16, pending: 8, migrating: 0, migrated: 6, failed: 1, source_unavailable: 1 });
   expect(before.remaining).toBe(9);
-  expect(before.throughput.last_24h).toEqual({ threads_migrated: 4, threads_per_hour: 0.17 });
+  // Hour by hour: 25 of them (the first counted whole), the 4 of an hour ago in theirs, the last under way.
+  const { by_hour, ...day } = before.throughput.last_24h;
+  expect(day).toEqual({ threads_migrated: 4, threads_per_hour: 0.17 });
+  const hourOf = (t: number) => new Date(Math.floor(t / HOUR) * HOUR).toISOString();
+  expect(by_hour).toHaveLength(25);
+  expect(by_hour.at(-1)!.hour).toBe(hourOf(now));
+  expect(by_hour.filter((h) => h.threads_migrated)).toEqual([{ hour: hourOf(now - HOUR), threads_migrated: 4 }]);
   expect(before.on_track).toBe(true); // 9 threads at 4 a day: 2.25 days, well before 30
   expect(before.seconds_until_shutdown as number).toBeGreaterThan(29 * 24 * 3600);
 

@@ -443,6 +443,12 @@ export interface components {
                 last_24h: {
                     threads_migrated: number;
                     threads_per_hour: number;
+                    /** @description Threads migrated in each hour of the window, oldest first; the last is the hour under way */
+                    by_hour: {
+                        /** @description The hour's start */
+                        hour: string;
+                        threads_migrated: number;
+                    }[];
                 };
                 last_run: {
                     threads_migrated: number;

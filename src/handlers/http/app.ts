@@ -6,6 +6,7 @@ import { ensureSchema } from "../../db/migrate";
 import { type AppEnv, createRouter } from "./app-type";
 import { requireToken } from "./auth";
 import { ApiError, notFound, onError } from "./errors";
+import { pageRoutes } from "./page/routes";
 import { assistantRoutes } from "./routes/assistants";
 import { backfillRoutes } from "./routes/backfill";
 import { exportRoutes } from "./routes/exports";
@@ -61,6 +62,7 @@ app.route("/", reportRoutes);
 app.route("/", assistantRoutes);
 app.route("/", exportRoutes);
 app.route("/", webhookRoutes);
+app.route("/", pageRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "The Worker's `API_TOKEN`" });
 app.doc31("/openapi.json", {

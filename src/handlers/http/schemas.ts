@@ -242,7 +242,13 @@ export const MigrationStatus = z
     threads: z.object({ total: Count, pending: Count, migrating: Count, migrated: Count, failed: Count, source_unavailable: Count }),
     remaining: Count.openapi({ description: "Threads that can still migrate: pending, migrating and failed" }),
     throughput: z.object({
-      last_24h: z.object({ threads_migrated: Count, threads_per_hour: z.number() }),
+      last_24h: z.object({
+        threads_migrated: Count,
+        threads_per_hour: z.number(),
+        by_hour: z
+          .array(z.object({ hour: z.string().openapi({ description: "The hour's start" }), threads_migrated: Count }))
+          .openapi({ description: "Threads migrated in each hour of the window, oldest first; the last is the hour under way" }),
+      }),
       last_run: z.object({ threads_migrated: Count, threads_per_hour: z.number() }).nullable(),
     }),
     projected_finish_at: z.string().nullable(),

@@ -28,7 +28,7 @@ export const statusRoutes = createRouter().openapi(statusRoute, async (c) => {
   const now = Date.now();
   const config = readConfig(c.env);
   const shutdownAt = config.shutdownAt.getTime();
-  const [{ threads, assistants, files, migratedLast24h, run, counters, pausedAt, discovery, failure }, pacers] = await Promise.all([
+  const [{ threads, assistants, files, migratedByHour, run, counters, pausedAt, discovery, failure }, pacers] = await Promise.all([
     readStatusRows(db, now, sourceKey(c.env)),
     new Pacing(c.env, config).describe(),
   ]);
@@ -39,7 +39,7 @@ export const statusRoutes = createRouter().openapi(statusRoute, async (c) => {
       object: "migration_status" as const,
       shutdown_at: new Date(shutdownAt).toISOString(),
       threads: { total: sum(threads), ...threads },
-      ...project({ now, shutdownAt, threads, migratedLast24h, lastRun }),
+      ...project({ now, shutdownAt, threads, migratedByHour, lastRun }),
       assistants: { total: sum(assistants), ...assistants },
       files: { total: sum(files), ...files },
       last_backfill: run ? presentRun(run) : null,
