@@ -15,7 +15,7 @@ const SLOW_START_MS = 20_000;
 
 // wrangler's own entry, run with this node directly: no npx/shell in between, so a process group
 // holds exactly wrangler, its CLI child and workerd.
-const wranglerJs = path.join(path.dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin/wrangler.js");
+export const wranglerJs = path.join(path.dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin/wrangler.js");
 
 /** Every process group started here and not yet exited, so an interrupted run can stop them all. */
 const groups = new Set<number>();

@@ -4,6 +4,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
 import { EXPORT_PAGE } from "../../src/handlers/http/routes/mapping";
 import type { ThreadMigration } from "../../src/handlers/http/schemas";
+import { exportLine } from "../support/export-line";
 import { recordingD1 } from "../support/d1";
 import { api } from "../support/ferry";
 import { seedMany } from "../support/many";
@@ -21,16 +22,6 @@ beforeAll(async () => {
   }
   expect(listed).toHaveLength(N);
 }, 120_000);
-
-/** The export's line for a listed thread. */
-const expected = (t: ThreadMigration) => ({
-  thread_id: t.thread_id,
-  conversation_id: t.conversation_id,
-  status: t.status,
-  messages_migrated: t.messages_migrated,
-  tool_resources: t.tool_resources,
-  warning_codes: [...new Set(t.warnings.map((w) => w.code))],
-});
 
 /** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -59,7 +50,7 @@ it("ndjson: one line per thread, in id order, each the list's thread", async () 
   expect(res.headers.get("content-disposition")).toBe('attachment; filename="ferry-threads.ndjson"');
   const lines = (await res.text()).split("\n");
   expect(lines.pop()).toBe("");
-  expect(lines.map((l) => JSON.parse(l))).toEqual(listed.map(expected));
+  expect(lines.map((l) => JSON.parse(l))).toEqual(listed.map(exportLine));
 }, 120_000);
 
 it("csv: a header, then one record per thread; tool_resources as JSON, warning codes ';'-separated", async () => {
@@ -67,7 +58,7 @@ it("csv: a header, then one record per thread; tool_resources as JSON, warning c
   expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
   const [header, ...records] = parseCsv(await res.text());
   expect(header).toEqual(["thread_id", "conversation_id", "status", "messages_migrated", "tool_resources", "warning_codes"]);
-  const asCsv = (t: ReturnType<typeof expected>) => [
+  const asCsv = (t: ReturnType<typeof exportLine>) => [
     t.thread_id,
     t.conversation_id ?? "",
     t.status,
@@ -75,7 +66,7 @@ it("csv: a header, then one record per thread; tool_resources as JSON, warning c
     t.tool_resources ? JSON.stringify(t.tool_resources) : "",
     t.warning_codes.join(";"),
   ];
-  expect(records).toEqual(listed.map(expected).map(asCsv));
+  expect(records).toEqual(listed.map(exportLine).map(asCsv));
 }, 120_000);
 
 it("by status, and from a cursor", async () => {

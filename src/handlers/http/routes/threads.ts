@@ -4,6 +4,7 @@ import { findThread, findThreads, registerThreads } from "../../../db/threads";
 import { migrateThread } from "../../../migration/engine";
 import { queueFollowUps } from "../../../migration/follow-ups";
 import { previewThread } from "../../../migration/preview";
+import { IMPORT_MAX_IDS, LOOKUP_MAX_IDS } from "../../../ids";
 import { invocationBudget, migrationDeps, previewDeps, withPacing } from "../../wiring";
 import { createRouter } from "../app-type";
 import { ApiError } from "../errors";
@@ -11,8 +12,6 @@ import { presentThread, unknownThread } from "../presenters";
 import { errorResponse, errors, ImportResult, jsonContent, MigrateQuery, MigrationPreview, ThreadIdList, ThreadIdParam, ThreadMigration } from "../schemas";
 import { rememberIfSettled, settledAnswer } from "../settled-cache";
 
-const LOOKUP_MAX = 100;
-const IMPORT_MAX = 1000;
 
 const getThread = createRoute({
   method: "get",
@@ -60,7 +59,7 @@ const lookup = createRoute({
   path: "/v1/threads/lookup",
   operationId: "lookupThreads",
   summary: "Look up many threads at once",
-  request: { body: { content: { "application/json": { schema: ThreadIdList(LOOKUP_MAX) } }, required: true } },
+  request: { body: { content: { "application/json": { schema: ThreadIdList(LOOKUP_MAX_IDS) } }, required: true } },
   responses: {
     200: jsonContent(z.object({ data: z.array(ThreadMigration) }), "One entry per requested id, in order; unknown ids have status `unknown`"),
     ...errors.badJsonBody,
@@ -75,7 +74,7 @@ const importRoute = createRoute({
   path: "/v1/threads/import",
   operationId: "importThreads",
   summary: "Register thread ids for the backfill (idempotent)",
-  request: { body: { content: { "application/json": { schema: ThreadIdList(IMPORT_MAX) } }, required: true } },
+  request: { body: { content: { "application/json": { schema: ThreadIdList(IMPORT_MAX_IDS) } }, required: true } },
   responses: {
     200: jsonContent(ImportResult, "How many ids were new and how many ferry knew"),
     ...errors.badJsonBody,
