@@ -24,6 +24,12 @@ const sourceRefusal: RefusalRule = (r) => (r.status === 404 || r.status === 410 
 const v1Refusal: RefusalRule = (r) => (r.status === 400 && r.code === "invalid_beta" ? new SourceGone(r.message, r.status) : sourceRefusal(r));
 
 /**
+ * Assistant tool reads under way in this isolate, by host and assistant: the threads an invocation
+ * migrates at once share one read instead of each making it before any has kept the answer.
+ */
+const toolReads = new Map<string, Promise<string[] | null>>();
+
+/**
  * A live Assistants-v2-compatible API: OpenAI, Azure AI Foundry classic agents, Azure OpenAI —
  * threads, messages, assistants, and the legacy v1 file lists.
  */
@@ -78,18 +84,31 @@ export class AssistantsApi implements ThreadSource {
   async runHadTools(_threadId: string, _runId: string, assistantId: string | null): Promise<boolean> {
     if (!assistantId) return true;
     let tools = this.tools.has(assistantId) ? this.tools.get(assistantId) : await this.toolsCache.get(assistantId);
-    if (tools === undefined) {
-      tools = await this.getAssistant(assistantId).then(
+    if (tools === undefined) tools = await this.readTools(assistantId);
+    this.tools.set(assistantId, tools);
+    return tools === null || tools.length > 0;
+  }
+
+  /** Reads an assistant's tools and keeps them in D1, or joins the read another thread has under way (its failure is not ours: then we read). */
+  private readTools(assistantId: string): Promise<string[] | null> {
+    const key = `${this.client.baseURL} ${assistantId}`;
+    const shared = toolReads.get(key);
+    if (shared) return shared.catch(() => this.readTools(assistantId));
+    const read = this.getAssistant(assistantId)
+      .then(
         (a) => a.tools.map((t) => t.type as string),
         (err: unknown) => {
           if (err instanceof SourceGone) return null;
           throw err;
         },
-      );
-      await this.toolsCache.set(assistantId, tools);
-    }
-    this.tools.set(assistantId, tools);
-    return tools === null || tools.length > 0;
+      )
+      .then(async (tools) => {
+        await this.toolsCache.set(assistantId, tools);
+        return tools;
+      })
+      .finally(() => toolReads.delete(key));
+    toolReads.set(key, read);
+    return read;
   }
 
   async listAssistants(after: string | null): Promise<Page<Assistant>> {

@@ -103,6 +103,22 @@ it("auto lists no steps for runs of an assistant without tools, and reads each a
   expect(byRoute[ROUTES.assistant]).toBe(1); // kept in D1 for the second thread
 });
 
+it("threads of one assistant migrated at once share one read of it", async () => {
+  const assistant_id = await fake.createAssistant({ id: `asst_shared_${Date.now()}`, model: "gpt-4o", tools: [] });
+  const threads: string[] = [];
+  for (let t = 0; t < 6; t++) {
+    const threadId = await fake.createThread({ id: uniqueThreadId("shared"), messages: [{ role: "user", content: "hi" }] });
+    await fake.createRun(threadId, { assistant_id, status: "completed", steps: [{ type: "message_creation", message: { content: "hello" } }] });
+    threads.push(threadId);
+  }
+  await fake.clearCalls();
+  // One invocation, six threads at once (QUEUE_CONCURRENCY 6): none has kept the assistant's tools when the others look.
+  const [invocation] = await drainQueue(threads.map((thread_id) => ({ type: "migrate_thread", thread_id })));
+  expect(invocation!.messages).toHaveLength(6);
+  for (const threadId of threads) expect((await lookup(threadId))?.status).toBe("migrated");
+  expect((await fake.calls()).byRoute[ROUTES.assistant]).toBe(1);
+});
+
 it("a run with more steps than a page, and an entry larger than a write, go through whole and once", async () => {
   const threadId = await fake.createThread({ id: uniqueThreadId("many"), messages: [{ role: "user", content: "do 60 things" }] });
   const calls = Array.from({ length: 60 }, (_, i) => ({ type: "tool_calls" as const, tool_calls: [{ type: "function", id: `call_${i}`, function: { name: "step", arguments: `{"i":${i}}`, output: `done ${i}` } }] }));
