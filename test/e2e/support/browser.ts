@@ -1,5 +1,6 @@
 // Debian's Chromium, driven by playwright-core (never a browser download): a page on ferry that
 // records every console error, uncaught exception and CSP violation, for a test to assert none.
+import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { inject } from "vitest";
 
@@ -7,7 +8,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // No network but loopback here: background services would only fill the log with refused connections.
 const ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
-export const launch = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+export function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
 
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 375, height: 812 };
