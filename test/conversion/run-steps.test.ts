@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { NO_OUTPUT, planRun, type SourceStep, SUMMARY_MAX_CHARS, withToolHistory } from "../../src/conversion/run-steps";
 import type { ConversationItem } from "../../src/conversion/types";
+import { prng } from "../../fake-openai/faults";
 
 const created = (message_id: string, status: SourceStep["status"] = "completed"): SourceStep =>
   ({ id: `step_${message_id}`, status, step_details: { type: "message_creation", message_creation: { message_id } } }) as SourceStep;
@@ -93,16 +94,6 @@ describe("planRun + withToolHistory, rule by rule", () => {
 // ---------------------------------------------------------------------------------------------
 // Properties over generated runs.
 // ---------------------------------------------------------------------------------------------
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generatedRun(seed: number) {
   const rand = prng(seed);

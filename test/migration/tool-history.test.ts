@@ -88,15 +88,21 @@ it("MIGRATE_TOOL_CALLS=never keeps the message-only conversion; always lists ste
   await fake.respond({ model: "gpt-4o", conversation: t.conversation_id, input: "ok" });
 });
 
-it("auto lists no steps for runs of an assistant without tools, and reads each assistant once", async () => {
-  const assistant_id = await fake.createAssistant({ id: `asst_plain_${Date.now()}`, model: "gpt-4o", tools: [] });
+/** `n` threads, each answered by a run of one new assistant without tools. */
+async function threadsOfPlainAssistant(n: number): Promise<string[]> {
+  const assistant_id = await fake.createAssistant({ id: `asst_plain_${uniqueThreadId("a").slice("thread_".length)}`, model: "gpt-4o", tools: [] });
   const threads: string[] = [];
-  for (let t = 0; t < 2; t++) {
+  for (let t = 0; t < n; t++) {
     const threadId = await fake.createThread({ id: uniqueThreadId("plain"), messages: [{ role: "user", content: "hi" }] });
     await fake.createRun(threadId, { assistant_id, status: "completed", steps: [{ type: "message_creation", message: { content: "hello" } }] });
     threads.push(threadId);
   }
   await fake.clearCalls();
+  return threads;
+}
+
+it("auto lists no steps for runs of an assistant without tools, and reads each assistant once", async () => {
+  const threads = await threadsOfPlainAssistant(2);
   for (const threadId of threads) expect((await migrate(threadId)).body.status).toBe("migrated");
   const { byRoute } = await fake.calls();
   expect(byRoute[ROUTES.steps]).toBeUndefined();
@@ -104,14 +110,7 @@ it("auto lists no steps for runs of an assistant without tools, and reads each a
 });
 
 it("threads of one assistant migrated at once share one read of it", async () => {
-  const assistant_id = await fake.createAssistant({ id: `asst_shared_${Date.now()}`, model: "gpt-4o", tools: [] });
-  const threads: string[] = [];
-  for (let t = 0; t < 6; t++) {
-    const threadId = await fake.createThread({ id: uniqueThreadId("shared"), messages: [{ role: "user", content: "hi" }] });
-    await fake.createRun(threadId, { assistant_id, status: "completed", steps: [{ type: "message_creation", message: { content: "hello" } }] });
-    threads.push(threadId);
-  }
-  await fake.clearCalls();
+  const threads = await threadsOfPlainAssistant(6);
   // One invocation, six threads at once (QUEUE_CONCURRENCY 6): none has kept the assistant's tools when the others look.
   const [invocation] = await drainQueue(threads.map((thread_id) => ({ type: "migrate_thread", thread_id })));
   expect(invocation!.messages).toHaveLength(6);

@@ -5,6 +5,7 @@ import { type Lane, PAGE_PERMITS, PermitLedger, type TakeRequest, WINDOW_MS } fr
 import { fake } from "./fake";
 import { uniqueThreadId } from "./ferry";
 import { drainQueue } from "./queue";
+import { prng } from "../../fake-openai/faults";
 
 export interface SimWorker {
   lane: Lane;
@@ -29,16 +30,6 @@ export interface Simulation {
   seed?: number;
 }
 
-/** Deterministic randomness, so a failing run replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Invocations taking a page of permits at a time from one ledger, as the Worker does, and spending
@@ -47,7 +38,7 @@ function random(seed: number): () => number {
  */
 export function simulate(sim: Simulation): { sends: Send[]; waits: { lane: Lane; at: number; ms: number }[]; ledger: PermitLedger } {
   const ledger = new PermitLedger();
-  const rand = random(sim.seed ?? 1);
+  const rand = prng(sim.seed ?? 1); // deterministic, so a failing run replays
   const sends: Send[] = [];
   /** How long each request for permits had to wait for their start (or, refused, to ask again). */
   const waits: { lane: Lane; at: number; ms: number }[] = [];
