@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { insertNewIds, type Database } from "./client";
+import { IDS_PER_STATEMENT, type Database } from "./client";
 import { assistants, type AssistantRow, type StoredError } from "./schema";
 
 export async function findAssistant(db: Database, assistantId: string): Promise<AssistantRow | undefined> {
@@ -7,8 +7,22 @@ export async function findAssistant(db: Database, assistantId: string): Promise<
 }
 
 /** Registers assistants found by discovery; known ones are left as they are. */
-export async function registerAssistants(db: Database, ids: readonly string[]): Promise<void> {
-  await insertNewIds(db, assistants, "assistant_id", ids);
+/** Three values a row: D1 binds at most 100 per statement. */
+const LISTED_PER_STATEMENT = IDS_PER_STATEMENT / 3;
+
+/**
+ * Registers the assistants a listing showed, with the tool types it shows of each (kept as
+ * AssistantToolsCache keeps them), so their threads' migrations need not read them
+ * (MIGRATE_TOOL_CALLS=auto); whatever else ferry recorded of a known assistant stays.
+ */
+export async function registerAssistants(db: Database, listed: readonly { id: string; toolTypes: string[] }[], now: number): Promise<void> {
+  for (let i = 0; i < listed.length; i += LISTED_PER_STATEMENT) {
+    const rows = listed.slice(i, i + LISTED_PER_STATEMENT).map((a) => sql`(${a.id}, ${JSON.stringify({ types: a.toolTypes })}, ${now})`);
+    await db.run(
+      sql`insert into ${assistants} (assistant_id, tool_types, updated_at) values ${sql.join(rows, sql`, `)}
+          on conflict (assistant_id) do update set tool_types = excluded.tool_types, updated_at = excluded.updated_at`,
+    );
+  }
 }
 
 export type AssistantUpdate = Partial<Omit<AssistantRow, "assistantId" | "createdAt">>;

@@ -1,6 +1,7 @@
 import { registerAssistants } from "../db/assistants";
 import { SourceGone } from "../client/errors";
 import type { MigrationsQueue } from "../queue/messages";
+import { toolTypesOf } from "../source/assistants-api";
 import { sendAll } from "../queue/send";
 import type { FilesDeps } from "./vector-store";
 
@@ -20,7 +21,7 @@ export async function discoverAssistants(deps: FilesDeps, queue: MigrationsQueue
     return;
   }
   const ids = page.data.map((a) => a.id);
-  await registerAssistants(deps.db, ids);
+  await registerAssistants(deps.db, page.data.map((a) => ({ id: a.id, toolTypes: toolTypesOf(a) })), deps.now());
   await sendAll(queue, ids.map((assistant_id) => ({ type: "sync_assistant", assistant_id })));
   if (page.hasMore && ids.length) await queue.send({ type: "discover_assistants", run_id: message.run_id, after: ids.at(-1)! });
 }

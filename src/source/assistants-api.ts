@@ -29,6 +29,9 @@ const v1Refusal: RefusalRule = (r) => (r.status === 400 && r.code === "invalid_b
  */
 const toolReads = new Map<string, Promise<string[] | null>>();
 
+/** What ferry keeps of an assistant's tools: their types. */
+export const toolTypesOf = (assistant: Assistant): string[] => assistant.tools.map((t) => t.type as string);
+
 /**
  * A live Assistants-v2-compatible API: OpenAI, Azure AI Foundry classic agents, Azure OpenAI —
  * threads, messages, assistants, and the legacy v1 file lists.
@@ -96,7 +99,7 @@ export class AssistantsApi implements ThreadSource {
     if (shared) return shared.catch(() => this.readTools(assistantId));
     const read = this.getAssistant(assistantId)
       .then(
-        (a) => a.tools.map((t) => t.type as string),
+        toolTypesOf,
         (err: unknown) => {
           if (err instanceof SourceGone) return null;
           throw err;

@@ -10,6 +10,13 @@ import { fake, minimumCalls, ROUTES } from "../support/fake";
 import { api, assistantSettled, lookup, migrate, uniqueThreadId } from "../support/ferry";
 import { toolItemShape } from "../support/items";
 import { drainQueue } from "../support/queue";
+import { Budget } from "../../src/client/budget";
+import { discoverAssistants } from "../../src/files/discovery";
+import { filesDeps } from "../../src/handlers/wiring";
+import { UNPACED } from "../../src/pacing/permits";
+import type { MigrationsQueue } from "../../src/queue/messages";
+
+const noQueue = { send: async () => {}, sendBatch: async () => {} } as unknown as MigrationsQueue;
 
 const DEMO = "thread_demo_tools"; // fake-openai/seed.ts: parallel calls, code interpreter, file search, an expired call, an incomplete message
 const NO_OUTPUT = "[no output: the run ended before a tool output was submitted]";
@@ -116,6 +123,15 @@ it("threads of one assistant migrated at once share one read of it", async () =>
   expect(invocation!.messages).toHaveLength(6);
   for (const threadId of threads) expect((await lookup(threadId))?.status).toBe("migrated");
   expect((await fake.calls()).byRoute[ROUTES.assistant]).toBe(1);
+});
+
+it("assistants the backfill's listing showed are not read again by their threads", async () => {
+  const threads = await threadsOfPlainAssistant(2);
+  // The files backfill lists every assistant (contract §5); the listing carries their tools.
+  await discoverAssistants(filesDeps(env, new Budget(100), UNPACED), noQueue, { after: null });
+  await fake.clearCalls();
+  for (const threadId of threads) expect((await migrate(threadId)).body.status).toBe("migrated");
+  expect((await fake.calls()).byRoute[ROUTES.assistant]).toBeUndefined();
 });
 
 it("a run with more steps than a page, and an entry larger than a write, go through whole and once", async () => {
