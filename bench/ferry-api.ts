@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import type { MigrationStatus, ThreadMigration } from "../src/handlers/http/schemas";
+import { IMPORT_MAX_IDS, LOOKUP_MAX_IDS } from "../src/ids";
 import { API_TOKEN } from "./stack";
 
 type StatusCounts = z.infer<typeof MigrationStatus>["threads"];
@@ -12,8 +13,6 @@ export interface Milestone {
   ms: number;
 }
 
-const IMPORT_MAX = 1000;
-const LOOKUP_MAX = 100;
 const POLL_MS = 250;
 
 export class FerryApi {
@@ -31,7 +30,7 @@ export class FerryApi {
   }
 
   async importThreads(ids: readonly string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += IMPORT_MAX) await this.call("POST", "/v1/threads/import", { thread_ids: ids.slice(i, i + IMPORT_MAX) });
+    for (let i = 0; i < ids.length; i += IMPORT_MAX_IDS) await this.call("POST", "/v1/threads/import", { thread_ids: ids.slice(i, i + IMPORT_MAX_IDS) });
   }
 
   /** A lazy migration (POST …/migrate): the thread's status when ferry answered (200 done, 202 continuing). */
@@ -49,8 +48,8 @@ export class FerryApi {
 
   async lookup(ids: readonly string[]): Promise<ThreadMigration[]> {
     const out: ThreadMigration[] = [];
-    for (let i = 0; i < ids.length; i += LOOKUP_MAX) {
-      out.push(...(await this.call<{ data: ThreadMigration[] }>("POST", "/v1/threads/lookup", { thread_ids: ids.slice(i, i + LOOKUP_MAX) })).data);
+    for (let i = 0; i < ids.length; i += LOOKUP_MAX_IDS) {
+      out.push(...(await this.call<{ data: ThreadMigration[] }>("POST", "/v1/threads/lookup", { thread_ids: ids.slice(i, i + LOOKUP_MAX_IDS) })).data);
     }
     return out;
   }
